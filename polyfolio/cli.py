@@ -1,0 +1,124 @@
+"""The ``polyfolio`` command: thin wrappers over library calls.
+
+``main(argv) -> int`` never lets a traceback reach the user: content problems print as
+``path:line:col: level: message`` and exit 1, usage errors exit 2.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+
+from polyfolio.diagnostics import ContentError, Diagnostic
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+_SITE = click.argument(
+    "site",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=".",
+    required=False,
+)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        result = cli.main(args=list(argv) if argv is not None else None, standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        return EXIT_USAGE if isinstance(exc, click.UsageError) else exc.exit_code
+    except click.Abort:
+        click.echo("polyfolio: interrupted", err=True)
+        return 130
+    except ContentError as exc:
+        click.echo(str(exc.diagnostic), err=True)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        click.echo("polyfolio: interrupted", err=True)
+        return 130
+    except Exception as exc:  # the user gets a message, never a traceback
+        if os.environ.get("POLYFOLIO_DEBUG"):
+            raise
+        click.echo(f"polyfolio: internal error: {type(exc).__name__}: {exc}", err=True)
+        click.echo("(set POLYFOLIO_DEBUG=1 to see the traceback)", err=True)
+        return EXIT_FAILED
+    return int(result or EXIT_OK)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="polyfolio")
+def cli() -> None:
+    """Multilingual portfolio sites: translate, build, serve and check."""
+
+
+def print_diagnostics(diagnostics: Sequence[Diagnostic], limit: int = 200) -> None:
+    for diagnostic in diagnostics[:limit]:
+        click.echo(str(diagnostic), err=True)
+    if len(diagnostics) > limit:
+        click.echo(f"... and {len(diagnostics) - limit} more", err=True)
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(path_type=Path))
+def new(directory: Path) -> int:
+    """Write a ready example site to DIRECTORY."""
+    from polyfolio.scaffold import write_example
+
+    written = write_example(directory)
+    click.echo(f"wrote {written} files to {directory}")
+    click.echo(f"next: polyfolio build {directory}   or   polyfolio serve {directory}")
+    return EXIT_OK
+
+
+@cli.command()
+@_SITE
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@click.option("--check", is_flag=True, help="Exit 1 unless every translation is current.")
+def status(site: Path, as_json: bool, check: bool) -> int:
+    """Translation state of every item in every language."""
+    from polyfolio.content.site import load_site
+    from polyfolio.translate.status import State, site_status, summary
+
+    loaded = load_site(site)
+    print_diagnostics([d for d in loaded.problems if d.is_error])
+    entries = site_status(loaded)
+    if as_json:
+        click.echo(json.dumps([e.to_json() for e in entries], ensure_ascii=False, indent=1))
+    else:
+        from polyfolio.translate.status_view import print_status_table
+
+        print_status_table(entries)
+    if check and any(e.state is not State.CURRENT for e in entries):
+        counts = summary(entries)
+        if not as_json:
+            click.echo(f"not all current: {counts[State.CURRENT]}/{len(entries)}", err=True)
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+@cli.command()
+@_SITE
+def check(site: Path) -> int:
+    """Lint content; exit 1 on errors."""
+    from polyfolio.check import check_site
+    from polyfolio.content.site import load_site
+
+    diagnostics = check_site(load_site(site))
+    print_diagnostics(diagnostics, limit=1000)
+    errors = sum(d.is_error for d in diagnostics)
+    warnings = len(diagnostics) - errors
+    click.echo(f"{errors} error(s), {warnings} warning(s)", err=True)
+    return EXIT_FAILED if errors else EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

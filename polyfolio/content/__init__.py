@@ -1,0 +1,1 @@
+"""The content model: documents, front matter, languages, site configuration and discovery."""

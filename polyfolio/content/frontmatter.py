@@ -1,0 +1,185 @@
+"""Front matter: read fast, edit in place without touching a byte that is not being changed.
+
+Reading uses :func:`polyfolio.content.yamltree.parse_yaml` (libyaml).  Editing uses ruamel.yaml's
+round-trip composer only to find the exact character span of each scalar; the new value is
+spliced into the original text.  Comments, key order, quoting of other values, blank lines,
+trailing spaces and tabs therefore survive by construction, not by re-serialisation.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode
+
+from polyfolio.content.yamltree import YamlTree, parse_yaml
+from polyfolio.diagnostics import ContentError, Location, error
+
+DottedPath = tuple[str, ...]
+
+
+def dotted(path: str) -> DottedPath:
+    """``"caption.title"`` → ``("caption", "title")``."""
+    return tuple(part for part in path.split(".") if part)
+
+
+def read_front_matter(text: str, path: str, first_line: int = 2) -> YamlTree:
+    """Parse front matter text; an empty block is an empty mapping, a non-mapping an error."""
+    tree = parse_yaml(text, path, first_line)
+    if tree.data is None:
+        tree.data = {}
+    if not isinstance(tree.data, dict):
+        kind = "a list" if isinstance(tree.data, list) else "a single value"
+        raise ContentError(
+            error(
+                Location(path, first_line, 1),
+                f"front matter must be a mapping of keys to values, not {kind}",
+            )
+        )
+    return tree
+
+
+def lookup(data: Mapping[str, Any], path: DottedPath) -> Any:
+    """The value at a dotted path, or ``None`` when any step is missing."""
+    current: Any = data
+    for key in path:
+        if not isinstance(current, Mapping) or key not in current:
+            return None
+        current = current[key]
+    return current
+
+
+@dataclass(frozen=True, slots=True)
+class _Span:
+    start: int
+    end: int
+    style: str | None
+    is_null: bool
+
+
+class FrontMatterEditor:
+    """Splices new scalar values into front matter text, keeping everything else as it is."""
+
+    def __init__(self, text: str, path: str = "<front matter>", first_line: int = 2) -> None:
+        self.text = text
+        self.path = path
+        self.first_line = first_line
+        self._root = self._compose(text)
+
+    def _compose(self, text: str) -> Node | None:
+        try:
+            return YAML(typ="rt").compose(text)  # type: ignore[no-any-return]
+        except MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            line = mark.line + self.first_line if mark else self.first_line
+            col = mark.column + 1 if mark else 1
+            message = exc.problem or exc.context or "invalid YAML"
+            raise ContentError(
+                error(Location(self.path, line, col), f"invalid YAML: {message}")
+            ) from None
+        except YAMLError as exc:
+            raise ContentError(
+                error(Location(self.path, self.first_line, 1), f"invalid YAML: {exc}")
+            ) from None
+
+    def scalar_paths(self) -> list[DottedPath]:
+        """Every dotted path that leads to a scalar through mappings only, in file order."""
+        found: list[DottedPath] = []
+        if isinstance(self._root, MappingNode):
+            _collect_scalars(self._root, (), found)
+        return found
+
+    def has(self, path: DottedPath) -> bool:
+        return self._find(path) is not None
+
+    def set_values(self, values: Mapping[DottedPath, str]) -> str:
+        """Return the text with each path's scalar replaced; paths that do not exist are an error.
+
+        Use :meth:`with_new_key` to add a key.
+        """
+        edits: list[tuple[int, int, str]] = []
+        for path, value in values.items():
+            node = self._find(path)
+            if node is None:
+                raise KeyError(".".join(path))
+            span = self._span(node)
+            if span.is_null:
+                edits.append(self._null_insert(span.start, value))
+            else:
+                edits.append((span.start, span.end, render_scalar(value, span.style)))
+        text = self.text
+        for start, end, replacement in sorted(edits, reverse=True):
+            text = text[:start] + replacement + text[end:]
+        return text
+
+    def with_new_key(self, key: str, value: str) -> str:
+        """Append ``key: value`` as the last top-level entry."""
+        text = self.text
+        if text and not text.endswith("\n"):
+            text += "\r\n" if text.endswith("\r") else "\n"
+        newline = "\r\n" if "\r\n" in text else "\n"
+        return f"{text}{key}: {render_scalar(value, None)}{newline}"
+
+    def _find(self, path: DottedPath) -> ScalarNode | None:
+        node = self._root
+        for key in path:
+            if not isinstance(node, MappingNode):
+                return None
+            node = next((v for k, v in node.value if k.value == key), None)
+            if node is None:
+                return None
+        return node if isinstance(node, ScalarNode) else None
+
+    def _span(self, node: ScalarNode) -> _Span:
+        is_null = (
+            node.tag == "tag:yaml.org,2002:null" and node.start_mark.index == node.end_mark.index
+        )
+        return _Span(node.start_mark.index, node.end_mark.index, node.style, is_null)
+
+    def _null_insert(self, position: int, value: str) -> tuple[int, int, str]:
+        # An empty value's node sits at the next token; the text to fill is right after "key:".
+        colon = self.text.rfind(":", 0, position)
+        insert_at = colon + 1
+        prefix = ""
+        if self.text[insert_at : insert_at + 1] in (" ", "\t"):
+            insert_at += 1
+        else:
+            prefix = " "
+        return insert_at, insert_at, prefix + render_scalar(value, None)
+
+
+def _collect_scalars(node: MappingNode, prefix: DottedPath, found: list[DottedPath]) -> None:
+    for key, value in node.value:
+        if not isinstance(key, ScalarNode):
+            continue
+        path = (*prefix, str(key.value))
+        if isinstance(value, ScalarNode):
+            found.append(path)
+        elif isinstance(value, MappingNode):
+            _collect_scalars(value, path, found)
+
+
+def render_scalar(value: str, style: str | None) -> str:
+    """Write ``value`` as YAML in the original style when that style can hold it exactly."""
+    if style is None and _plain_round_trips(value):
+        return value
+    if style == "'" and "\n" not in value:
+        return "'" + value.replace("'", "''") + "'"
+    # JSON strings are valid YAML double-quoted scalars; block scalars become one too.
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _plain_round_trips(value: str) -> bool:
+    if not value or "\n" in value or value != value.strip():
+        return False
+    try:
+        loaded = yaml.safe_load(f"k: {value}\n")
+    except yaml.YAMLError:
+        return False
+    return isinstance(loaded, dict) and loaded.get("k") == value

@@ -1,0 +1,215 @@
+"""Discovery: which files are items, what each one is (``page_id``) and in which language.
+
+One function, :func:`identify`, decides an item's identity and language; everyone else asks the
+:class:`Site`.  Identity is ``page_id`` (else the file name without a language suffix); the
+language is ``lang`` (else a language folder or suffix in the path, else the source language).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path, PurePosixPath
+from typing import Any, Literal
+
+from polyfolio.content.config import SiteConfig, load_config
+from polyfolio.content.document import Document, md5_hex, parse_document
+from polyfolio.content.frontmatter import read_front_matter
+from polyfolio.content.languages import COUNTRY_AS_LANGUAGE
+from polyfolio.content.yamltree import YamlTree
+from polyfolio.diagnostics import ContentError, Diagnostic, Location, error, warning
+
+MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mkdn", ".mdown"})
+_LANGUAGE_SHAPE = re.compile(r"^[a-z]{2}(?:[-_][A-Za-z0-9]{2,8})*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One content file of the collection, read-only."""
+
+    rel: str
+    page_id: str
+    lang: str
+    document: Document
+    tree: YamlTree
+    md5: str
+    id_from: Literal["page_id", "file name"]
+    lang_from: Literal["lang", "path", "source language"]
+
+    @property
+    def data(self) -> Mapping[str, Any]:
+        return self.tree.data  # type: ignore[no-any-return]
+
+    @property
+    def source_hash(self) -> str | None:
+        value = self.data.get("source_hash")
+        return value if isinstance(value, str) and value else None
+
+    def location(self, *keys: str | int) -> Location:
+        return self.tree.location(self.rel, keys)
+
+
+@dataclass
+class Site:
+    root: Path
+    config: SiteConfig
+    items: list[Item] = field(default_factory=list)
+    problems: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def source_lang(self) -> str:
+        return self.config.source_lang
+
+    @cached_property
+    def languages(self) -> tuple[str, ...]:
+        """The configured languages, else the source language and every language found."""
+        if self.config.languages:
+            return self.config.languages
+        found = sorted({item.lang for item in self.items} - {self.source_lang})
+        return (self.source_lang, *found)
+
+    @property
+    def target_languages(self) -> tuple[str, ...]:
+        return tuple(lang for lang in self.languages if lang != self.source_lang)
+
+    @cached_property
+    def groups(self) -> dict[str, dict[str, Item]]:
+        """page_id → lang → item; of two files with one identity, the first wins."""
+        groups: dict[str, dict[str, Item]] = {}
+        for item in self.items:
+            groups.setdefault(item.page_id, {}).setdefault(item.lang, item)
+        return groups
+
+    def item(self, page_id: str, lang: str) -> Item | None:
+        return self.groups.get(page_id, {}).get(lang)
+
+    def source_of(self, page_id: str) -> Item | None:
+        return self.item(page_id, self.source_lang)
+
+
+def load_site(root: Path) -> Site:
+    """Read ``_config.yml`` and every item; problems are collected, not raised, per file."""
+    root = root.resolve()
+    config = load_config(root)
+    site = Site(root=root, config=config)
+    languages = _language_candidates(config)
+    for rel in iter_item_files(root, config, site.problems):
+        try:
+            site.items.append(read_item(root, rel, config, languages))
+        except ContentError as exc:
+            site.problems.append(exc.diagnostic)
+        except OSError as exc:
+            site.problems.append(error(Location(rel), f"cannot read: {exc.strerror}"))
+    site.problems.extend(_duplicate_identities(site.items))
+    for item in site.items:
+        site.problems.extend(item.tree.problems)
+    return site
+
+
+def iter_item_files(root: Path, config: SiteConfig, problems: list[Diagnostic]) -> Iterator[str]:
+    """Site-relative paths of the collection's Markdown files, sorted, never outside the site."""
+    base = root / config.collection_dir
+    found: list[str] = []
+    for folder, dirs, files in os.walk(base):
+        dirs.sort()
+        for name in files:
+            path = Path(folder, name)
+            if path.suffix.lower() not in MARKDOWN_SUFFIXES:
+                continue
+            rel = path.relative_to(root).as_posix()
+            if path.is_symlink() and not path.resolve().is_relative_to(root):
+                problems.append(warning(Location(rel), "symlink leads outside the site; skipped"))
+                continue
+            found.append(rel)
+    yield from sorted(found)
+
+
+def read_item(root: Path, rel: str, config: SiteConfig, languages: LanguageCandidates) -> Item:
+    data = (root / rel).read_bytes()
+    document = parse_document(rel, data)
+    if not document.has_front_matter:
+        raise ContentError(
+            warning(Location(rel), "no front matter, so Jekyll treats it as a file, not an item")
+        )
+    tree = read_front_matter(document.front_matter, rel, document.front_matter_line)
+    return identify(rel, document, tree, md5_hex(data), config, languages)
+
+
+def identify(
+    rel: str,
+    document: Document,
+    tree: YamlTree,
+    md5: str,
+    config: SiteConfig,
+    languages: LanguageCandidates,
+) -> Item:
+    """Decide an item's ``page_id`` and language from its front matter and path."""
+    data = tree.data
+    parts = PurePosixPath(rel).relative_to(config.collection_dir).parts
+    stem, suffix_lang = _split_language_suffix(parts[-1], languages)
+    folder_lang = next((p for p in reversed(parts[:-1]) if p in languages), None)
+    page_id = data.get("page_id")
+    lang = data.get("lang")
+    return Item(
+        rel=rel,
+        page_id=page_id if _given(page_id) else stem,
+        lang=lang.strip() if _given(lang) else (suffix_lang or folder_lang or config.source_lang),
+        document=document,
+        tree=tree,
+        md5=md5,
+        id_from="page_id" if _given(page_id) else "file name",
+        lang_from="lang"
+        if _given(lang)
+        else "path"
+        if suffix_lang or folder_lang
+        else "source language",
+    )
+
+
+def _given(value: object) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _split_language_suffix(name: str, languages: LanguageCandidates) -> tuple[str, str | None]:
+    stem = name.rsplit(".", 1)[0]
+    base, dot, last = stem.rpartition(".")
+    if dot and base and last in languages:
+        return base, last
+    return stem, None
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageCandidates:
+    """Codes that count as a language when they appear as a path part or file-name suffix:
+    the configured ones, the common country-for-language ones and any language-shaped code."""
+
+    configured: frozenset[str]
+
+    def __contains__(self, code: object) -> bool:
+        return isinstance(code, str) and (
+            code in self.configured
+            or code in COUNTRY_AS_LANGUAGE
+            or bool(_LANGUAGE_SHAPE.match(code))
+        )
+
+
+def _language_candidates(config: SiteConfig) -> LanguageCandidates:
+    return LanguageCandidates(
+        frozenset({config.source_lang, *config.languages, *config.codes.overrides})
+    )
+
+
+def _duplicate_identities(items: list[Item]) -> Iterator[Diagnostic]:
+    first: dict[tuple[str, str], Item] = {}
+    for item in items:
+        key = (item.page_id, item.lang)
+        if key in first:
+            yield error(
+                item.location("page_id") if item.id_from == "page_id" else Location(item.rel),
+                f"page_id '{item.page_id}' in language '{item.lang}' is also {first[key].rel}",
+            )
+        else:
+            first[key] = item

@@ -1,0 +1,30 @@
+"""``polyfolio new``: write the bundled example clinic site as a starting point."""
+
+from __future__ import annotations
+
+import shutil
+from importlib import resources
+from pathlib import Path
+
+from polyfolio.diagnostics import ContentError, Location, error
+
+EXAMPLE = "clinic"
+
+
+def example_root() -> Path:
+    return Path(str(resources.files("polyfolio") / "examples" / EXAMPLE))
+
+
+def write_example(directory: Path) -> int:
+    """Copy the example site into ``directory`` (which must be absent or empty)."""
+    if directory.exists() and any(directory.iterdir()):
+        raise ContentError(
+            error(Location(str(directory)), "folder is not empty; polyfolio new writes a new site")
+        )
+    source = example_root()
+    shutil.copytree(source, directory, dirs_exist_ok=True, ignore=_generated)
+    return sum(1 for path in directory.rglob("*") if path.is_file())
+
+
+def _generated(folder: str, names: list[str]) -> set[str]:
+    return {name for name in names if name in {"_site", ".polyfolio-cache"}}

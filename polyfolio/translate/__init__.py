@@ -1,0 +1,1 @@
+"""Translation sync: status, segments, placeholders, memory, engines, checks and runs."""
