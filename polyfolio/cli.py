@@ -120,5 +120,31 @@ def check(site: Path) -> int:
     return EXIT_FAILED if errors else EXIT_OK
 
 
+@cli.command()
+@_SITE
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder.")
+def build(site: Path, out: Path | None) -> int:
+    """Build the static site (default SITE/_site)."""
+    raise click.UsageError("build is not implemented yet")  # replaced by the site builder
+
+
+@cli.command()
+@_SITE
+@click.option("--port", type=int, default=8000, show_default=True)
+def serve(site: Path, port: int) -> int:
+    """Build, serve on localhost, rebuild and reload on change."""
+    raise click.UsageError("serve is not implemented yet")  # replaced by the dev server
+
+
+@cli.command()
+@_SITE
+@click.option("--to", "languages", multiple=True, help="Target language (repeatable).")
+@click.option("--engine", help="Engine name, overriding polyfolio.translate.engine.")
+@click.option("--dry-run", is_flag=True, help="Say what would be sent, send nothing.")
+def translate(site: Path, languages: tuple[str, ...], engine: str | None, dry_run: bool) -> int:
+    """Bring translations up to date."""
+    raise click.UsageError("translate is not implemented yet")  # replaced by translate.run
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
