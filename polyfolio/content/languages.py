@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-
-import langcodes
+from functools import lru_cache
 
 # Country codes that sites use as language codes and that are not valid language subtags.
 COUNTRY_AS_LANGUAGE: Mapping[str, str] = {
@@ -28,7 +27,11 @@ COUNTRY_AS_LANGUAGE: Mapping[str, str] = {
 }
 
 
+@lru_cache(maxsize=256)
 def is_valid_tag(code: str) -> bool:
+    # langcodes and its data cost ~0.1 s to import; only commands that judge codes pay it.
+    import langcodes
+
     return bool(code) and bool(langcodes.tag_is_valid(code))
 
 
@@ -43,7 +46,11 @@ class LanguageCodes:
             return self.overrides[code]
         if code in COUNTRY_AS_LANGUAGE:
             return COUNTRY_AS_LANGUAGE[code]
-        return str(langcodes.standardize_tag(code)) if is_valid_tag(code) else code
+        if not is_valid_tag(code):
+            return code
+        import langcodes
+
+        return str(langcodes.standardize_tag(code))
 
     def is_known(self, code: str) -> bool:
         """True when the code maps to a valid BCP 47 tag (directly or through a mapping)."""
@@ -58,5 +65,7 @@ class LanguageCodes:
         tag = self.to_bcp47(code)
         if not is_valid_tag(tag):
             return code
+        import langcodes
+
         name = str(langcodes.Language.get(tag).autonym())
         return name[:1].upper() + name[1:]

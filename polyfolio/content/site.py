@@ -12,9 +12,10 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any, Literal
 
+from polyfolio.content.cache import FrontMatterCache
 from polyfolio.content.config import SiteConfig, load_config
 from polyfolio.content.document import Document, md5_hex, parse_document
 from polyfolio.content.frontmatter import read_front_matter
@@ -26,22 +27,33 @@ MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mkdn", ".mdown"})
 _LANGUAGE_SHAPE = re.compile(r"^[a-z]{2}(?:[-_][A-Za-z0-9]{2,8})*$")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Item:
-    """One content file of the collection, read-only."""
+    """One content file of the collection, read-only.
+
+    ``data`` is the front matter as plain values.  The split ``document`` and the ``tree`` (with
+    every value's position) are made on first use only: ``status`` needs neither, and at
+    thousands of files that work is most of its time.
+    """
 
     rel: str
     page_id: str
     lang: str
-    document: Document
-    tree: YamlTree
+    raw: bytes
+    data: Mapping[str, Any]
     md5: str
     id_from: Literal["page_id", "file name"]
     lang_from: Literal["lang", "path", "source language"]
 
-    @property
-    def data(self) -> Mapping[str, Any]:
-        return self.tree.data  # type: ignore[no-any-return]
+    @cached_property
+    def document(self) -> Document:
+        return parse_document(self.rel, self.raw)
+
+    @cached_property
+    def tree(self) -> YamlTree:
+        return read_front_matter(
+            self.document.front_matter, self.rel, self.document.front_matter_line
+        )
 
     @property
     def source_hash(self) -> str | None:
@@ -96,69 +108,95 @@ def load_site(root: Path) -> Site:
     config = load_config(root)
     site = Site(root=root, config=config)
     languages = _language_candidates(config)
+    cache = FrontMatterCache.open(root)
     for rel in iter_item_files(root, config, site.problems):
         try:
-            site.items.append(read_item(root, rel, config, languages))
+            item, has_problems = read_item(root, rel, config, languages, cache)
         except ContentError as exc:
             site.problems.append(exc.diagnostic)
         except OSError as exc:
             site.problems.append(error(Location(rel), f"cannot read: {exc.strerror}"))
+        else:
+            site.items.append(item)
+            if has_problems:
+                site.problems.extend(item.tree.problems)
     site.problems.extend(_duplicate_identities(site.items))
-    for item in site.items:
-        site.problems.extend(item.tree.problems)
+    cache.save()
     return site
 
 
 def iter_item_files(root: Path, config: SiteConfig, problems: list[Diagnostic]) -> Iterator[str]:
-    """Site-relative paths of the collection's Markdown files, sorted, never outside the site."""
-    base = root / config.collection_dir
+    """Site-relative paths of the collection's Markdown files, sorted, never outside the site.
+
+    Plain ``os`` string paths: pathlib's per-path overhead dominates at thousands of files.
+    """
+    top = str(root)
     found: list[str] = []
-    for folder, dirs, files in os.walk(base):
+    for folder, dirs, files in os.walk(os.path.join(top, config.collection_dir)):
         dirs.sort()
+        rel_folder = os.path.relpath(folder, top).replace(os.sep, "/")
         for name in files:
-            path = Path(folder, name)
-            if path.suffix.lower() not in MARKDOWN_SUFFIXES:
+            if os.path.splitext(name)[1].lower() not in MARKDOWN_SUFFIXES:
                 continue
-            rel = path.relative_to(root).as_posix()
-            if path.is_symlink() and not path.resolve().is_relative_to(root):
+            rel = f"{rel_folder}/{name}"
+            full = os.path.join(folder, name)
+            if os.path.islink(full) and not Path(full).resolve().is_relative_to(root):
                 problems.append(warning(Location(rel), "symlink leads outside the site; skipped"))
                 continue
             found.append(rel)
     yield from sorted(found)
 
 
-def read_item(root: Path, rel: str, config: SiteConfig, languages: LanguageCandidates) -> Item:
-    data = (root / rel).read_bytes()
-    document = parse_document(rel, data)
+def read_item(
+    root: Path,
+    rel: str,
+    config: SiteConfig,
+    languages: LanguageCandidates,
+    cache: FrontMatterCache | None = None,
+) -> tuple[Item, bool]:
+    """Read one item; also say whether its front matter had problems (e.g. duplicate keys)."""
+    with open(os.path.join(root, rel), "rb") as handle:
+        raw = handle.read()
+    md5 = md5_hex(raw)
+    cached = cache.get(md5) if cache else None
+    if cached is None:
+        cached = _parse_front_matter(rel, raw)
+        if cache:
+            cache.put(md5, *cached)
+    data, has_problems = cached
+    return identify(rel, raw, data, md5, config, languages), has_problems
+
+
+def _parse_front_matter(rel: str, raw: bytes) -> tuple[dict[str, Any], bool]:
+    document = parse_document(rel, raw)
     if not document.has_front_matter:
         raise ContentError(
             warning(Location(rel), "no front matter, so Jekyll treats it as a file, not an item")
         )
     tree = read_front_matter(document.front_matter, rel, document.front_matter_line)
-    return identify(rel, document, tree, md5_hex(data), config, languages)
+    return tree.data, bool(tree.problems)
 
 
 def identify(
     rel: str,
-    document: Document,
-    tree: YamlTree,
+    raw: bytes,
+    data: Mapping[str, Any],
     md5: str,
     config: SiteConfig,
     languages: LanguageCandidates,
 ) -> Item:
     """Decide an item's ``page_id`` and language from its front matter and path."""
-    data = tree.data
-    parts = PurePosixPath(rel).relative_to(config.collection_dir).parts
+    parts = rel.split("/")[1:]  # below the collection folder
     stem, suffix_lang = _split_language_suffix(parts[-1], languages)
     folder_lang = next((p for p in reversed(parts[:-1]) if p in languages), None)
-    page_id = data.get("page_id")
-    lang = data.get("lang")
+    page_id = _given(data.get("page_id"))
+    lang = _given(data.get("lang"))
     return Item(
         rel=rel,
-        page_id=page_id if _given(page_id) else stem,
-        lang=lang.strip() if _given(lang) else (suffix_lang or folder_lang or config.source_lang),
-        document=document,
-        tree=tree,
+        page_id=page_id or stem,
+        lang=lang or suffix_lang or folder_lang or config.source_lang,
+        raw=raw,
+        data=data,
         md5=md5,
         id_from="page_id" if _given(page_id) else "file name",
         lang_from="lang"
@@ -169,8 +207,9 @@ def identify(
     )
 
 
-def _given(value: object) -> bool:
-    return isinstance(value, str) and bool(value.strip())
+def _given(value: object) -> str | None:
+    """The stripped text of a front matter value, or None when it is absent or blank."""
+    return value.strip() or None if isinstance(value, str) else None
 
 
 def _split_language_suffix(name: str, languages: LanguageCandidates) -> tuple[str, str | None]:
