@@ -1,0 +1,151 @@
+"""The dev server: serve a folder, rebuild on change, tell browsers to reload.
+
+It knows nothing of the site.  It takes a folder to serve, a ``builder`` callable that refreshes
+that folder and says how it went, and the folders to watch.  Every build (good or bad) gets a new
+tag; pages served carry their tag and reload when the event stream announces another one.  After
+a failed build the previous output stays served with an overlay listing the messages.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from types import TracebackType
+
+from polyfolio.serve.handler import DevHTTPServer, Served
+from polyfolio.serve.hub import BuildHub
+from polyfolio.serve.outcome import Builder, BuildOutcome, run_builder
+from polyfolio.serve.watch import Watcher
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+
+
+def _ignore_nothing(path: Path) -> bool:
+    return False
+
+
+class DevServer:
+    def __init__(
+        self,
+        root_dir: Path,
+        builder: Builder,
+        watch: Sequence[Path],
+        host: str = DEFAULT_HOST,
+        port: int = DEFAULT_PORT,
+        ignore: Callable[[Path], bool] = _ignore_nothing,
+        base_path: str = "/",
+        on_build: Callable[[BuildOutcome], None] | None = None,
+    ) -> None:
+        """``base_path``: where ``root_dir`` appears in URLs (a site's baseurl, e.g. ``/docs``)."""
+        self.root_dir = root_dir
+        self.host = host
+        self._builder = builder
+        self._watch = list(watch)
+        self._ignore = ignore
+        self._on_build = on_build or print_outcome
+        self._base_path = "/" + base_path.strip("/") + "/" if base_path.strip("/") else "/"
+        self._port = port
+        self._hub = BuildHub()
+        self._build_lock = threading.Lock()
+        self._http: DevHTTPServer | None = None
+        self._http_thread: threading.Thread | None = None
+        self._watcher: Watcher | None = None
+
+    @property
+    def port(self) -> int:
+        return self._http.server_address[1] if self._http is not None else self._port
+
+    @property
+    def url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}{self._base_path}"
+
+    @property
+    def last_outcome(self) -> BuildOutcome:
+        return self._hub.outcome
+
+    def start(self) -> None:
+        """Bind (errors such as a port in use surface here), build once, serve, watch."""
+        self.root_dir.mkdir(parents=True, exist_ok=True)
+        served = Served(self.root_dir.resolve(), self._base_path, self._hub)
+        self._http = DevHTTPServer((self.host, self._port), served, _family(self.host))
+        self.rebuild()
+        self._http_thread = threading.Thread(
+            target=self._http.serve_forever,
+            kwargs={"poll_interval": 0.1},  # how quickly stop() is noticed
+            name="polyfolio-http",
+            daemon=True,
+        )
+        self._http_thread.start()
+        self._watcher = Watcher(self._watch, self._ignored, self._changed)
+        self._watcher.start()
+
+    def rebuild(self) -> BuildOutcome:
+        """Run the builder (one build at a time), publish its outcome, wake the browsers."""
+        with self._build_lock:
+            outcome = run_builder(self._builder)
+            self._hub.publish(outcome)
+        self._on_build(outcome)
+        return outcome
+
+    def serve_forever(self) -> None:
+        """Start and block until Ctrl-C, then stop cleanly."""
+        self.start()
+        try:
+            while self._http_thread is not None and self._http_thread.is_alive():
+                self._http_thread.join(0.5)
+        finally:
+            self.stop()
+
+    def stop(self) -> None:
+        if self._watcher is not None:
+            self._watcher.stop()
+        self._hub.close()  # ends every open event stream
+        if self._http is not None:
+            self._http.shutdown()
+            self._http.server_close()
+        if self._http_thread is not None:
+            self._http_thread.join(5.0)
+
+    def __enter__(self) -> DevServer:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def _ignored(self, path: Path) -> bool:
+        # The builder writes the served folder: watching it would rebuild forever.
+        return _is_within(path, self.root_dir) or self._ignore(path)
+
+    def _changed(self, paths: set[Path]) -> None:
+        self.rebuild()
+
+
+def print_outcome(outcome: BuildOutcome) -> None:
+    for message in outcome.messages:
+        print(message, file=sys.stderr)
+    verdict = "built" if outcome.ok else "build FAILED"
+    print(f"{verdict} in {outcome.seconds:.2f} s", file=sys.stderr)
+
+
+def _is_within(path: Path, folder: Path) -> bool:
+    return path.resolve().is_relative_to(folder.resolve())
+
+
+def _family(host: str) -> int:
+    try:
+        is_v6 = ipaddress.ip_address(host).version == 6
+    except ValueError:  # a name such as "localhost"
+        is_v6 = False
+    return socket.AF_INET6 if is_v6 else socket.AF_INET
