@@ -16,7 +16,6 @@ from typing import Any
 import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.nodes import MappingNode, Node, ScalarNode
 
 from polyfolio.content.yamltree import YamlTree, parse_yaml
 from polyfolio.diagnostics import ContentError, Location, error
@@ -72,10 +71,13 @@ class FrontMatterEditor:
         self.first_line = first_line
         self._root = self._compose(text)
 
-    def _compose(self, text: str) -> Node | None:
+    def _compose(self, text: str) -> Any:
         try:
-            return YAML(typ="rt").compose(text)  # type: ignore[no-any-return]
+            return YAML(typ="rt").compose(text)
         except MarkedYAMLError as exc:
+            fallback = _libyaml_compose(text)
+            if fallback is not None:
+                return fallback
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + self.first_line if mark else self.first_line
             col = mark.column + 1 if mark else 1
@@ -91,7 +93,7 @@ class FrontMatterEditor:
     def scalar_paths(self) -> list[DottedPath]:
         """Every dotted path that leads to a scalar through mappings only, in file order."""
         found: list[DottedPath] = []
-        if isinstance(self._root, MappingNode):
+        if self._root is not None and self._root.id == "mapping":
             _collect_scalars(self._root, (), found)
         return found
 
@@ -126,21 +128,20 @@ class FrontMatterEditor:
         newline = "\r\n" if "\r\n" in text else "\n"
         return f"{text}{key}: {render_scalar(value, None)}{newline}"
 
-    def _find(self, path: DottedPath) -> ScalarNode | None:
+    def _find(self, path: DottedPath) -> Any:
         node = self._root
         for key in path:
-            if not isinstance(node, MappingNode):
+            if node is None or node.id != "mapping":
                 return None
             node = next((v for k, v in node.value if k.value == key), None)
-            if node is None:
-                return None
-        return node if isinstance(node, ScalarNode) else None
+        return node if node is not None and node.id == "scalar" else None
 
-    def _span(self, node: ScalarNode) -> _Span:
-        is_null = (
-            node.tag == "tag:yaml.org,2002:null" and node.start_mark.index == node.end_mark.index
-        )
-        return _Span(node.start_mark.index, node.end_mark.index, node.style, is_null)
+    def _span(self, node: Any) -> _Span:
+        start, end = node.start_mark.index, node.end_mark.index
+        # A block scalar's span runs through its line break(s); those belong to the layout.
+        end -= len(self.text[start:end]) - len(self.text[start:end].rstrip("\r\n"))
+        is_null = str(node.tag) == "tag:yaml.org,2002:null" and start == end
+        return _Span(start, end, node.style or None, is_null)
 
     def _null_insert(self, position: int, value: str) -> tuple[int, int, str]:
         # An empty value's node sits at the next token; the text to fill is right after "key:".
@@ -154,15 +155,25 @@ class FrontMatterEditor:
         return insert_at, insert_at, prefix + render_scalar(value, None)
 
 
-def _collect_scalars(node: MappingNode, prefix: DottedPath, found: list[DottedPath]) -> None:
+def _collect_scalars(node: Any, prefix: DottedPath, found: list[DottedPath]) -> None:
     for key, value in node.value:
-        if not isinstance(key, ScalarNode):
+        if key.id != "scalar":
             continue
         path = (*prefix, str(key.value))
-        if isinstance(value, ScalarNode):
+        if value.id == "scalar":
             found.append(path)
-        elif isinstance(value, MappingNode):
+        elif value.id == "mapping":
             _collect_scalars(value, path, found)
+
+
+def _libyaml_compose(text: str) -> Any:
+    """libyaml's node tree, for YAML that ruamel.yaml rejects but libyaml (and Jekyll) accept,
+    such as a TAB after a plain scalar.  Both node kinds carry the same ``id``, ``value``,
+    ``tag``, ``style`` and character-index marks."""
+    try:
+        return yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError:
+        return None
 
 
 def render_scalar(value: str, style: str | None) -> str:
