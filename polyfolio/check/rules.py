@@ -21,7 +21,7 @@ def check_site(site: Site) -> list[Diagnostic]:
     found = list(site.problems)
     for rule in RULES:
         found.extend(rule(site))
-    return sorted(found, key=lambda d: (d.location, d.message))
+    return sorted(found, key=lambda d: (d.location, d.level, d.message))
 
 
 def missing_images(site: Site) -> Iterator[Diagnostic]:
