@@ -1,0 +1,61 @@
+"""Timing helpers shared by the benchmark scripts: wall time and peak RSS of a child process."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    seconds: float
+    peak_rss_mib: float
+    returncode: int
+
+
+def run_command(argv: Sequence[str], env: dict[str, str] | None = None) -> Run:
+    """Run a command to completion; its own peak RSS comes from wait4's rusage."""
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        list(argv), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return Run(seconds, usage.ru_maxrss / 1024, process.returncode)
+
+
+def polyfolio(*args: str) -> list[str]:
+    return [sys.executable, "-m", "polyfolio", *args]
+
+
+def median_run(runs: int, make: Callable[[], Run], before: Callable[[], None] | None = None) -> Run:
+    """The median wall time of ``runs`` runs (and the largest peak RSS seen)."""
+    results = []
+    for _ in range(runs):
+        if before:
+            before()
+        results.append(make())
+    failed = [r for r in results if r.returncode not in (0, 1)]
+    if failed:
+        raise SystemExit(f"benchmark command failed with exit code {failed[0].returncode}")
+    return Run(
+        statistics.median(r.seconds for r in results),
+        max(r.peak_rss_mib for r in results),
+        results[-1].returncode,
+    )
+
+
+def table(rows: Sequence[Sequence[str]]) -> str:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = [
+        "| " + " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) + " |"
+        for row in rows
+    ]
+    lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    return "\n".join(lines)
