@@ -50,6 +50,7 @@ class DevServer:
         self._on_build = on_build or print_outcome
         self._base_path = "/" + base_path.strip("/") + "/" if base_path.strip("/") else "/"
         self._port = port
+        self._served_root = root_dir.resolve()
         self._hub = BuildHub()
         self._build_lock = threading.Lock()
         self._http: DevHTTPServer | None = None
@@ -72,7 +73,8 @@ class DevServer:
     def start(self) -> None:
         """Bind (errors such as a port in use surface here), build once, serve, watch."""
         self.root_dir.mkdir(parents=True, exist_ok=True)
-        served = Served(self.root_dir.resolve(), self._base_path, self._hub)
+        self._served_root = self.root_dir.resolve()
+        served = Served(self._served_root, self._base_path, self._hub)
         self._http = DevHTTPServer((self.host, self._port), served, _family(self.host))
         self.rebuild()
         self._http_thread = threading.Thread(
@@ -82,8 +84,9 @@ class DevServer:
             daemon=True,
         )
         self._http_thread.start()
-        self._watcher = Watcher(self._watch, self._ignored, self._changed)
-        self._watcher.start()
+        if self._watch:
+            self._watcher = Watcher(self._watch, self._ignored, self._changed)
+            self._watcher.start()
 
     def rebuild(self) -> BuildOutcome:
         """Run the builder (one build at a time), publish its outcome, wake the browsers."""
@@ -126,7 +129,7 @@ class DevServer:
 
     def _ignored(self, path: Path) -> bool:
         # The builder writes the served folder: watching it would rebuild forever.
-        return _is_within(path, self.root_dir) or self._ignore(path)
+        return path.resolve().is_relative_to(self._served_root) or self._ignore(path)
 
     def _changed(self, paths: set[Path]) -> None:
         self.rebuild()
@@ -137,10 +140,6 @@ def print_outcome(outcome: BuildOutcome) -> None:
         print(message, file=sys.stderr)
     verdict = "built" if outcome.ok else "build FAILED"
     print(f"{verdict} in {outcome.seconds:.2f} s", file=sys.stderr)
-
-
-def _is_within(path: Path, folder: Path) -> bool:
-    return path.resolve().is_relative_to(folder.resolve())
 
 
 def _family(host: str) -> int:
