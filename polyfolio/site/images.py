@@ -1,0 +1,200 @@
+"""Responsive WebP variants of the site's images, named by content and cached across builds.
+
+A variant's name is ``<stem>-<hash12>-<width>.webp`` where the hash covers the source bytes and
+the operation (format, quality, width), as Hugo names its resized images: the same input always
+gives the same file, so a variant made once is reused by every later build from
+``<site>/.polyfolio/cache/images/``.  Images are never upscaled.  Files Pillow cannot read as a
+raster (SVG, say) are used as they are.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from io import BytesIO
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from polyfolio.atomicfile import write_bytes_atomic, write_text_atomic
+
+WIDTHS = (400, 800, 1200)
+QUALITY = 80
+OPERATION = f"webp-q{QUALITY}"
+INDEX_FILE = "index.json"
+_INDEX_VERSION = 1
+_RASTER_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".gif", ".bmp", ".tif", ".tiff"})
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    name: str
+    width: int
+    height: int
+
+
+@dataclass(frozen=True, slots=True)
+class ImageInfo:
+    """An image's own size and its variants, smallest first (none: use the original)."""
+
+    width: int
+    height: int
+    variants: tuple[Variant, ...]
+
+
+@dataclass(slots=True)
+class ImageCounts:
+    made: int = 0
+    reused: int = 0
+
+
+class ImageStore:
+    """Variants for site images; ``prepare`` makes the missing ones, ``info`` answers after."""
+
+    def __init__(self, root: Path, cache_dir: Path, widths: tuple[int, ...] = WIDTHS) -> None:
+        self.root = root
+        self.cache_dir = cache_dir
+        self.widths = widths
+        self.counts = ImageCounts()
+        self._index = _read_index(cache_dir / INDEX_FILE)
+        self._infos: dict[str, ImageInfo | None] = {}
+
+    def prepare(self, rels: Iterable[str], workers: int = 1) -> dict[str, str]:
+        """Make sure every image has its variants; returns rel → problem for unreadable ones."""
+        problems: dict[str, str] = {}
+        jobs: dict[str, tuple[str, str]] = {}
+        for rel in sorted(set(rels)):
+            digest = self._digest(rel)
+            cached = self._index["images"].get(digest)
+            if cached is not None and self._variants_exist(cached):
+                self._infos[rel] = _info_from_json(cached)
+                self.counts.reused += 1
+            elif PurePosixPath(rel).suffix.lower() not in _RASTER_SUFFIXES:
+                self._infos[rel] = None
+            else:
+                jobs.setdefault(digest, (rel, str(self.root / rel)))
+        for digest, result in self._run(jobs, workers).items():
+            rel = jobs[digest][0]
+            if isinstance(result, str):
+                problems[rel] = result
+                continue
+            self._index["images"][digest] = result
+            self.counts.made += 1
+        for rel in set(rels) - self._infos.keys() - problems.keys():
+            cached = self._index["images"].get(self._digest(rel))
+            self._infos[rel] = _info_from_json(cached) if cached else None
+        self._save_index()
+        return problems
+
+    def info(self, rel: str) -> ImageInfo | None:
+        return self._infos.get(rel)
+
+    def infos(self) -> list[ImageInfo]:
+        """Every image prepared in this build that has variants."""
+        return [info for info in self._infos.values() if info is not None]
+
+    def variant_path(self, variant: Variant) -> Path:
+        return self.cache_dir / variant.name
+
+    def _digest(self, rel: str) -> str:
+        """Content hash of a source image, remembered by (size, mtime) to skip re-reading."""
+        path = self.root / rel
+        stat = path.stat()
+        stamp = [stat.st_size, stat.st_mtime_ns]
+        known = self._index["files"].get(rel)
+        if known is not None and known[:2] == stamp:
+            return str(known[2])
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        self._index["files"][rel] = [*stamp, digest]
+        return digest
+
+    def _variants_exist(self, cached: Mapping[str, Any]) -> bool:
+        return all((self.cache_dir / name).is_file() for name, _, _ in cached["variants"])
+
+    def _run(
+        self, jobs: Mapping[str, tuple[str, str]], workers: int
+    ) -> dict[str, dict[str, Any] | str]:
+        args = [
+            (path, digest, str(self.cache_dir), self.widths) for digest, (_, path) in jobs.items()
+        ]
+        if workers > 1 and len(args) > 1:
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                results = list(pool.map(_make_variants, *zip(*args, strict=True)))
+        else:
+            results = [_make_variants(*arg) for arg in args]
+        return dict(zip(jobs.keys(), results, strict=True))
+
+    def _save_index(self) -> None:
+        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        write_text_atomic(self.cache_dir / INDEX_FILE, json.dumps(self._index, sort_keys=True))
+
+
+def variant_name(stem: str, digest: str, width: int) -> str:
+    operation = hashlib.sha256(f"{digest}:{OPERATION}:w{width}".encode()).hexdigest()[:12]
+    return f"{stem}-{operation}-{width}.webp"
+
+
+def _make_variants(
+    path: str, digest: str, cache_dir: str, widths: tuple[int, ...]
+) -> dict[str, Any] | str:
+    """Encode the variants of one image (runs in a worker process); a message when unreadable."""
+    stem = _safe_stem(Path(path).stem)
+    try:
+        with Image.open(path) as opened:
+            image = ImageOps.exif_transpose(opened)
+            image.load()
+    except (UnidentifiedImageError, OSError, ValueError) as exc:
+        return f"cannot read image: {exc}"
+    if image.mode not in ("RGB", "RGBA"):
+        image = image.convert(
+            "RGBA" if "A" in image.getbands() or "transparency" in image.info else "RGB"
+        )
+    width, height = image.size
+    targets = sorted({w for w in widths if w < width} | {min(width, max(widths))})
+    variants = []
+    for target in targets:
+        name = variant_name(stem, digest, target)
+        target_height = max(1, round(height * target / width))
+        destination = Path(cache_dir, name)
+        if not destination.is_file():
+            resized = (
+                image
+                if target == width
+                else image.resize((target, target_height), Image.Resampling.LANCZOS)
+            )
+            write_bytes_atomic(destination, _encode(resized))
+        variants.append([name, target, target_height])
+    return {"width": width, "height": height, "variants": variants}
+
+
+def _encode(image: Image.Image) -> bytes:
+    buffer = BytesIO()
+    image.save(buffer, "WEBP", quality=QUALITY, method=4)
+    return buffer.getvalue()
+
+
+def _safe_stem(stem: str) -> str:
+    cleaned = "".join(c if c.isalnum() or c in "-_" else "-" for c in stem).strip("-")
+    return cleaned[:60] or "image"
+
+
+def _info_from_json(data: Mapping[str, Any]) -> ImageInfo:
+    return ImageInfo(
+        width=int(data["width"]),
+        height=int(data["height"]),
+        variants=tuple(Variant(str(n), int(w), int(h)) for n, w, h in data["variants"]),
+    )
+
+
+def _read_index(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        data = None
+    if not isinstance(data, dict) or data.get("version") != _INDEX_VERSION:
+        return {"version": _INDEX_VERSION, "files": {}, "images": {}}
+    return data

@@ -1,0 +1,114 @@
+"""Markdown bodies to HTML: CommonMark + GFM tables + kramdown attribute lists + heading ids.
+
+One :class:`MarkdownIt` per renderer, built once and reused for every body (building it is the
+expensive part).  kramdown's block attribute lists (``{:.list-inline}``, ``{: #id .a key="v"}``),
+which the agency theme puts above its detail lists, are applied by a small core rule; heading ids
+keep Unicode letters so Greek headings get readable, unique ids.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+from mdit_py_plugins.anchors import anchors_plugin
+
+_IAL_LINE = re.compile(r"^\{:(?!\w+:)([^}]*)\}[ \t]*$")
+_IAL_PART = re.compile(r"""\.([\w-]+)|#([\w-]+)|([\w-]+)=("[^"]*"|'[^']*'|[^\s"']+)""")
+_NOT_SLUG = re.compile(r"[^\w\- ]+")
+_SPACES = re.compile(r"[\s-]+")
+
+
+class MarkdownRenderer:
+    """Renders bodies; safe to reuse for many bodies (state lives in each call's env)."""
+
+    def __init__(self, raw_html: bool = True) -> None:
+        md = MarkdownIt("commonmark", {"html": raw_html})
+        md.enable(["table", "strikethrough"])
+        md.core.ruler.push("kramdown_ial", _apply_ials)
+        anchors_plugin(md, min_level=1, max_level=6, slug_func=slugify)
+        self._md = md
+
+    def render(self, text: str) -> str:
+        return str(self._md.render(text))
+
+
+def slugify(title: str) -> str:
+    """A heading id that keeps letters of any script: 'Πώς λειτουργεί;' → 'πώς-λειτουργεί'."""
+    text = unicodedata.normalize("NFC", title).strip().lower()
+    slug = _SPACES.sub("-", _NOT_SLUG.sub("", text)).strip("-")
+    return slug or "section"
+
+
+def parse_ial(text: str) -> list[tuple[str, str]] | None:
+    """Attributes of a kramdown IAL line, or None when the line is not one."""
+    match = _IAL_LINE.match(text.strip())
+    if match is None:
+        return None
+    attrs: list[tuple[str, str]] = []
+    for cls, ident, key, value in _IAL_PART.findall(match.group(1)):
+        if cls:
+            attrs.append(("class", cls))
+        elif ident:
+            attrs.append(("id", ident))
+        elif key:
+            attrs.append((key, value.strip("\"'")))
+    return attrs
+
+
+def _apply_ials(state: StateCore) -> None:
+    """A paragraph that is only an IAL applies to the next block at its level and disappears (as
+    kramdown drops one with nothing after it); an IAL ending a paragraph applies to it."""
+    tokens = state.tokens
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        if token.type != "paragraph_open" or index + 2 >= len(tokens):
+            index += 1
+            continue
+        inline = tokens[index + 1]
+        whole = parse_ial(inline.content)
+        if whole is not None:
+            target = _next_block(tokens, index + 3, token.level)
+            if target is not None:
+                _set_attrs(target, whole)
+            del tokens[index : index + 3]
+            continue
+        _trailing_ial(token, inline)
+        index += 1
+
+
+def _trailing_ial(paragraph: Token, inline: Token) -> None:
+    head, newline, last = inline.content.rpartition("\n")
+    attrs = parse_ial(last) if newline else None
+    if attrs is None or inline.children is None:
+        return
+    _set_attrs(paragraph, attrs)
+    inline.content = head
+    children = inline.children
+    # The IAL is the final text child, after a softbreak; drop both.
+    while children and children[-1].type in ("text", "softbreak"):
+        dropped = children.pop()
+        if dropped.type == "softbreak":
+            break
+
+
+def _next_block(tokens: list[Token], start: int, level: int) -> Token | None:
+    for token in tokens[start:]:
+        if token.level < level:
+            return None
+        if token.level == level and token.nesting != -1:
+            return token if token.nesting == 1 or token.block else None
+    return None
+
+
+def _set_attrs(token: Token, attrs: list[tuple[str, str]]) -> None:
+    for key, value in attrs:
+        if key == "class":
+            existing = token.attrGet("class")
+            token.attrSet("class", f"{existing} {value}" if existing else value)
+        else:
+            token.attrSet(key, value)

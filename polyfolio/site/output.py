@@ -1,0 +1,170 @@
+"""The output folder: written only by us, and only what we wrote is ever deleted.
+
+Every file written is recorded in ``.polyfolio-manifest.json`` with a key (hash of its bytes, or
+of its source for copies).  The next build rewrites only files whose key changed and deletes only
+files the previous manifest lists and this build did not produce.  A folder that could hold
+anything else of value is refused before a byte is touched: the site itself or a folder
+containing it, ``/``, the home folder, a folder the build reads from, or a non-empty folder
+without our manifest.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+MANIFEST = ".polyfolio-manifest.json"
+_VERSION = 1
+
+
+class OutputRefused(Exception):
+    """The output folder is not one we may write into; nothing was written or deleted."""
+
+
+def check_output_folder(out: Path, site_root: Path, read_dirs: list[Path]) -> Path:
+    """The resolved output folder, or OutputRefused saying why it is not safe to use."""
+    target = out.expanduser().resolve()
+    root = site_root.resolve()
+    if target == Path(target.anchor):
+        raise OutputRefused(f"refusing to build into {target}: it is the file system root")
+    if target == Path.home().resolve():
+        raise OutputRefused(f"refusing to build into {target}: it is the home folder")
+    if root.is_relative_to(target):
+        what = "the site itself" if target == root else "a folder containing the site"
+        raise OutputRefused(f"refusing to build into {target}: it is {what}")
+    for folder in read_dirs:
+        if target.is_relative_to(folder.resolve()):
+            raise OutputRefused(f"refusing to build into {target}: the build reads from {folder}")
+    if target.exists() and not target.is_dir():
+        raise OutputRefused(f"refusing to build into {target}: it is not a folder")
+    if target.is_dir() and not (target / MANIFEST).is_file() and any(target.iterdir()):
+        raise OutputRefused(
+            f"refusing to build into {target}: it is not empty and was not made by polyfolio "
+            f"(no {MANIFEST}); choose an empty or new folder"
+        )
+    return target
+
+
+def content_key(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+class OutputFolder:
+    """Writes into a checked output folder; ``finish`` deletes stale files, saves the manifest."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.previous = _read_manifest(root / MANIFEST)
+        self.current: dict[str, str] = {}
+        self.written = 0
+        self.unchanged = 0
+        self.conflicts: list[str] = []
+        self._dirs: set[Path] = set()
+
+    def begin(self, planned: list[str]) -> None:
+        """Record every path this build may write before writing any, so an interrupted build
+        leaves no file the next one does not know it owns."""
+        claimed = dict(self.previous)
+        for rel in planned:
+            claimed.setdefault(rel, "")
+        self.root.mkdir(parents=True, exist_ok=True)
+        _write_manifest(self.root / MANIFEST, claimed)
+
+    def write(self, rel: str, data: bytes) -> None:
+        self._put(rel, content_key(data), lambda path: _replace_bytes(path, data))
+
+    def copy(self, rel: str, source: Path, key: str) -> None:
+        self._put(rel, key, lambda path: _replace_copy(path, source))
+
+    def has_unchanged(self, rel: str, key: str) -> bool:
+        return self.previous.get(rel) == key and (self.root / rel).is_file()
+
+    def finish(self) -> list[str]:
+        """Delete what the previous build wrote and this one did not; save the new manifest."""
+        deleted = []
+        for rel in sorted(self.previous.keys() - self.current.keys()):
+            path = self.root / rel
+            if not _inside(path, self.root) or not path.is_file() or path.is_symlink():
+                continue
+            path.unlink()
+            deleted.append(rel)
+            self._prune_empty(path.parent)
+        _write_manifest(self.root / MANIFEST, self.current)
+        return deleted
+
+    def _put(self, rel: str, key: str, writer: Callable[[Path], None]) -> None:
+        path = self.root / rel
+        if not _inside(path, self.root):
+            raise OutputRefused(f"refusing to write outside the output folder: {rel}")
+        if rel not in self.previous and path.exists():
+            self.conflicts.append(rel)  # a file of the user's: never overwritten
+            return
+        self.current[rel] = key
+        if self.has_unchanged(rel, key):
+            self.unchanged += 1
+            return
+        if path.parent not in self._dirs:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._dirs.add(path.parent)
+        writer(path)
+        self.written += 1
+
+    def _prune_empty(self, folder: Path) -> None:
+        while folder != self.root and _inside(folder, self.root):
+            try:
+                folder.rmdir()
+            except OSError:
+                return
+            folder = folder.parent
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return os.path.normpath(path).startswith(str(root) + os.sep)
+
+
+def _replace_bytes(path: Path, data: bytes) -> None:
+    """Temp file + rename: a reader (the dev server) never sees a torn page.  No fsync: the
+    output is derived and a rebuild restores it, and 8,000 fsyncs would dominate the build."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def _replace_copy(path: Path, source: Path) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        shutil.copyfile(source, tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def _read_manifest(path: Path) -> dict[str, str]:
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    files = data.get("files") if isinstance(data, dict) else None
+    if not isinstance(files, dict):
+        return {}
+    return {str(k): str(v) for k, v in files.items()}
+
+
+def _write_manifest(path: Path, files: dict[str, str]) -> None:
+    text = json.dumps({"version": _VERSION, "files": dict(sorted(files.items()))}, indent=0)
+    _replace_bytes(path, text.encode("utf-8"))

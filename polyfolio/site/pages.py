@@ -1,0 +1,133 @@
+"""Rendering each kind of page (home, item, fragment, 404) from views, one function each.
+
+:class:`RenderContext` holds what is shared by every page of a build (URLs, strings per language,
+the theme); it is built once and read by everything, never changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from polyfolio.content.languages import LanguageCodes
+from polyfolio.site import views
+from polyfolio.site.plan import PagePlan, SitePlan
+from polyfolio.site.settings import BuildSettings
+from polyfolio.site.theme import Theme
+from polyfolio.site.urls import SiteUrls
+from polyfolio.site.views import CardView, ImageView, ItemView, PageView
+
+STATIC_FOLDER = "assets/polyfolio"
+
+
+@dataclass(frozen=True, slots=True)
+class RenderContext:
+    site_title: str
+    description: str
+    urls: SiteUrls
+    codes: LanguageCodes
+    plan: SitePlan
+    settings: BuildSettings
+    theme: Theme
+    strings: Mapping[str, Mapping[str, str]]
+
+    def static_url(self, name: str) -> str:
+        return self.urls.url(f"{STATIC_FOLDER}/{name}") + f"?v={self.theme.static_key(name)}"
+
+    def page_view(
+        self,
+        lang: str,
+        title: str,
+        canonical: str,
+        alternates: tuple[tuple[str, str], ...],
+        page_id: str | None = None,
+    ) -> PageView:
+        return PageView(
+            lang=lang,
+            tag=self.codes.to_bcp47(lang),
+            title=title,
+            description=self.description,
+            site_title=self.site_title,
+            canonical=canonical,
+            alternates=alternates,
+            switcher=views.switcher(self.plan, self.urls, self.codes, lang, page_id),
+            home_url=self.urls.home(lang),
+            css_url=self.static_url("polyfolio.css"),
+            js_url=self.static_url("polyfolio.js"),
+            strings=self.strings[lang],
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ItemParts:
+    """What one item contributes to pages, prepared once and shared by every language."""
+
+    body: Markup
+    image: ImageView | None
+    thumbnail: ImageView | None
+
+
+def render_home(ctx: RenderContext, lang: str, parts: Mapping[str, ItemParts]) -> str:
+    strings = ctx.strings[lang]
+    cards = [
+        CardView(
+            page_id=page.page_id,
+            url=ctx.urls.item(lang, page.page_id),
+            title=views.card_title(page.item),
+            subtitle=views.text(page.item.data, "caption", "subtitle"),
+            thumbnail=parts[page.item.rel].thumbnail,
+            content_lang=views.content_lang(page, ctx.codes),
+        )
+        for page in ctx.plan.in_language(lang)
+    ]
+    hero_title = strings.get("hero_title") or ctx.site_title or strings["portfolio"]
+    page = ctx.page_view(
+        lang,
+        title=ctx.site_title or strings["portfolio"],
+        canonical=ctx.urls.absolute(ctx.urls.home(lang)),
+        alternates=views.home_alternates(ctx.plan, ctx.urls, ctx.codes),
+    )
+    return ctx.theme.render(
+        "home.html",
+        page=page,
+        cards=cards,
+        hero_title=hero_title,
+        hero_text=strings.get("hero_text") or ctx.description,
+    )
+
+
+def item_view(ctx: RenderContext, page: PagePlan, parts: ItemParts) -> ItemView:
+    return ItemView(
+        page_id=page.page_id,
+        url=ctx.urls.item(page.lang, page.page_id),
+        title=views.item_title(page.item),
+        subtitle=views.text(page.item.data, "subtitle"),
+        image=parts.image,
+        body=parts.body,
+        content_lang=views.content_lang(page, ctx.codes),
+        notice=views.notice(page, ctx.strings[page.lang], ctx.settings.stale_notice),
+    )
+
+
+def render_item(ctx: RenderContext, page: PagePlan, item: ItemView) -> str:
+    title = f"{item.title} · {ctx.site_title}" if ctx.site_title else item.title
+    view = ctx.page_view(
+        page.lang,
+        title=title,
+        canonical=views.item_canonical(ctx.plan, ctx.urls, page),
+        alternates=views.item_alternates(ctx.plan, ctx.urls, ctx.codes, page.page_id),
+        page_id=page.page_id,
+    )
+    return ctx.theme.render("item.html", page=view, item=item)
+
+
+def render_fragment(ctx: RenderContext, page: PagePlan, item: ItemView) -> str:
+    return ctx.theme.render("fragment.html", item=item, strings=ctx.strings[page.lang])
+
+
+def render_not_found(ctx: RenderContext, lang: str) -> str:
+    strings = ctx.strings[lang]
+    view = ctx.page_view(lang, title=strings["not_found_title"], canonical="", alternates=())
+    return ctx.theme.render("404.html", page=view)

@@ -1,0 +1,35 @@
+"""``sitemap.xml`` with ``xhtml:link`` alternates (the same sets the pages' hreflang links show)
+and ``robots.txt`` pointing at it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from xml.sax.saxutils import escape, quoteattr
+
+
+@dataclass(frozen=True, slots=True)
+class SitemapEntry:
+    loc: str
+    alternates: tuple[tuple[str, str], ...]
+
+
+def sitemap_xml(entries: Sequence[SitemapEntry]) -> str:
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+        'xmlns:xhtml="http://www.w3.org/1999/xhtml">',
+    ]
+    for entry in entries:
+        lines.append(f"  <url><loc>{escape(entry.loc)}</loc>")
+        lines.extend(
+            f'    <xhtml:link rel="alternate" hreflang={quoteattr(lang)} href={quoteattr(href)}/>'
+            for lang, href in entry.alternates
+        )
+        lines.append("  </url>")
+    lines.append("</urlset>")
+    return "\n".join(lines) + "\n"
+
+
+def robots_txt(sitemap_url: str) -> str:
+    return f"User-agent: *\nAllow: /\n\nSitemap: {sitemap_url}\n"

@@ -1,0 +1,63 @@
+"""The theme: Jinja2 templates and static files, each overridable from the site folder.
+
+``<site>/_polyfolio/templates/<name>`` replaces the built-in template of that name and
+``<site>/_polyfolio/static/<name>`` the built-in static file.  :attr:`Theme.version` hashes
+everything that shapes the output (templates, static files, this package's code) so build caches
+are invalidated when any of it changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+import polyfolio
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+BUILT_IN_TEMPLATES = PACKAGE_DIR / "templates"
+BUILT_IN_STATIC = PACKAGE_DIR / "static"
+OVERRIDES = "_polyfolio"
+
+
+class Theme:
+    def __init__(self, site_root: Path) -> None:
+        self.template_dirs = [site_root / OVERRIDES / "templates", BUILT_IN_TEMPLATES]
+        self.static_dirs = [site_root / OVERRIDES / "static", BUILT_IN_STATIC]
+        self.env = Environment(
+            loader=ChoiceLoader([FileSystemLoader(str(d)) for d in self.template_dirs]),
+            autoescape=select_autoescape(["html", "xml"], default_for_string=True),
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self.static_files = self._static_files()
+        self.version = self._version()
+
+    def render(self, name: str, **context: Any) -> str:
+        return self.env.get_template(name).render(**context)
+
+    def static_key(self, name: str) -> str:
+        """A short hash of a static file's bytes, for cache-busting its URL."""
+        return hashlib.blake2b(self.static_files[name].read_bytes(), digest_size=4).hexdigest()
+
+    def _static_files(self) -> Mapping[str, Path]:
+        files: dict[str, Path] = {}
+        for folder in reversed(self.static_dirs):
+            if folder.is_dir():
+                files.update({p.name: p for p in sorted(folder.iterdir()) if p.is_file()})
+        return files
+
+    def _version(self) -> str:
+        digest = hashlib.blake2b(polyfolio.__version__.encode(), digest_size=16)
+        sources = sorted(PACKAGE_DIR.glob("*.py"))
+        for folder in self.template_dirs:
+            sources += sorted(folder.glob("*")) if folder.is_dir() else []
+        for path in [*sources, *self.static_files.values()]:
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+        return digest.hexdigest()

@@ -1,0 +1,161 @@
+"""Read-only views that templates see, built from the plan; templates never touch an Item.
+
+Front matter values arrive here as plain text and stay plain text: Jinja2 escapes them on
+output, so a ``<script>`` in a title shows as text.  The agency theme's habit of putting ``<br>``
+in titles is honoured by turning it into a space before escaping.  Only the rendered body is
+markup (the author's own Markdown).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import Markup
+
+from polyfolio.content.frontmatter import lookup
+from polyfolio.content.languages import LanguageCodes
+from polyfolio.content.site import Item
+from polyfolio.site.plan import PagePlan, SitePlan
+from polyfolio.site.urls import SiteUrls
+
+_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+
+THUMBNAIL_SIZES = "(min-width: 1200px) 360px, (min-width: 720px) 45vw, 100vw"
+DETAIL_SIZES = "(min-width: 960px) 880px, 100vw"
+
+
+@dataclass(frozen=True, slots=True)
+class ImageView:
+    src: str
+    alt: str
+    width: int | None = None
+    height: int | None = None
+    srcset: str = ""
+    sizes: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class LinkView:
+    lang: str
+    tag: str
+    name: str
+    href: str
+    current: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CardView:
+    page_id: str
+    url: str
+    title: str
+    subtitle: str
+    thumbnail: ImageView | None
+    content_lang: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ItemView:
+    page_id: str
+    url: str
+    title: str
+    subtitle: str
+    image: ImageView | None
+    body: Markup
+    content_lang: str | None
+    notice: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PageView:
+    """What every page template knows about the page it renders."""
+
+    lang: str
+    tag: str
+    title: str
+    description: str
+    site_title: str
+    canonical: str
+    alternates: tuple[tuple[str, str], ...]
+    switcher: tuple[LinkView, ...]
+    home_url: str
+    css_url: str
+    js_url: str
+    strings: Mapping[str, str]
+
+
+def text(data: Mapping[str, Any], *keys: str) -> str:
+    """A front matter value as display text ('' when absent or not text)."""
+    value = lookup(data, keys)
+    return _BREAK.sub(" ", value).strip() if isinstance(value, str) else ""
+
+
+def item_title(item: Item) -> str:
+    return text(item.data, "title") or text(item.data, "caption", "title") or item.page_id
+
+
+def card_title(item: Item) -> str:
+    return text(item.data, "caption", "title") or text(item.data, "title") or item.page_id
+
+
+def content_lang(page: PagePlan, codes: LanguageCodes) -> str | None:
+    """The BCP 47 tag of a fallback's content, which differs from its page's language."""
+    return codes.to_bcp47(page.item.lang) if page.fallback else None
+
+
+def notice(page: PagePlan, strings: Mapping[str, str], stale_notice: bool) -> str | None:
+    if page.fallback:
+        return strings["missing_notice"]
+    if page.stale and stale_notice:
+        return strings["stale_notice"]
+    return None
+
+
+def switcher(
+    plan: SitePlan, urls: SiteUrls, codes: LanguageCodes, lang: str, page_id: str | None
+) -> tuple[LinkView, ...]:
+    """Links to the same item in every language (its page if built there, else that home)."""
+    links = []
+    for other in plan.languages:
+        built = page_id is not None and other in plan.pages.get(page_id, {})
+        href = urls.item(other, page_id) if built and page_id is not None else urls.home(other)
+        links.append(
+            LinkView(
+                lang=other,
+                tag=codes.to_bcp47(other),
+                name=codes.display_name(other),
+                href=href,
+                current=other == lang,
+            )
+        )
+    return tuple(links)
+
+
+def home_alternates(
+    plan: SitePlan, urls: SiteUrls, codes: LanguageCodes
+) -> tuple[tuple[str, str], ...]:
+    pairs = [(codes.to_bcp47(lang), urls.absolute(urls.home(lang))) for lang in plan.languages]
+    return (*pairs, ("x-default", urls.absolute(urls.home(plan.source_lang))))
+
+
+def item_alternates(
+    plan: SitePlan, urls: SiteUrls, codes: LanguageCodes, page_id: str
+) -> tuple[tuple[str, str], ...]:
+    real = plan.translations(page_id)
+    if not real:
+        return ()
+    pairs = [(codes.to_bcp47(lang), urls.absolute(urls.item(lang, page_id))) for lang in real]
+    default = plan.source_lang if plan.source_lang in real else real[0]
+    return (*pairs, ("x-default", urls.absolute(urls.item(default, page_id))))
+
+
+def item_canonical(plan: SitePlan, urls: SiteUrls, page: PagePlan) -> str:
+    """A real page is its own canonical; a fallback points at the page it copies."""
+    lang = (
+        page.item.lang
+        if page.fallback and page.item.lang in plan.pages[page.page_id]
+        else page.lang
+    )
+    return urls.absolute(urls.item(lang, page.page_id))
