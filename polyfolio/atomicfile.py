@@ -11,7 +11,8 @@ from pathlib import Path
 def write_bytes_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder and ``os.replace``.
 
-    The file mode of an existing target is kept, so a translation file stays as editable as it was.
+    The file mode of an existing target is kept, so a translation file stays as editable as it was;
+    a new file gets the usual mode (0666 less the umask), like any file the user creates.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     mode = _existing_mode(path)
@@ -21,8 +22,8 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        if mode is not None:
-            os.chmod(tmp_name, mode)
+        # mkstemp makes the file 0600; a new file gets the mode open() would give it instead
+        os.chmod(tmp_name, mode if mode is not None else _default_mode())
         os.replace(tmp_name, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -32,6 +33,23 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
 
 def write_text_atomic(path: Path, text: str) -> None:
     write_bytes_atomic(path, text.encode("utf-8"))
+
+
+def _default_mode() -> int:
+    return 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    # Linux says it in /proc; setting and restoring it instead would briefly change it for
+    # every thread of the process (a dev server builds while it serves).
+    status = Path("/proc/self/status")
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        for line in status.read_text(encoding="ascii", errors="replace").splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return umask
 
 
 def _existing_mode(path: Path) -> int | None:
