@@ -125,7 +125,24 @@ def check(site: Path) -> int:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder.")
 def build(site: Path, out: Path | None) -> int:
     """Build the static site (default SITE/_site)."""
-    raise click.UsageError("build is not implemented yet")  # replaced by the site builder
+    from polyfolio.site.build import build_site
+    from polyfolio.site.output import OutputRefused
+
+    try:
+        result = build_site(site, out)
+    except OutputRefused as exc:
+        click.echo(f"polyfolio: error: {exc}", err=True)
+        return EXIT_FAILED
+    print_diagnostics(result.diagnostics, limit=1000)
+    errors = len(result.errors)
+    images = result.images_made + result.images_reused
+    click.echo(
+        f"built {result.pages} pages, {images} images ({result.images_reused} reused), "
+        f"{result.written} files written, {result.unchanged} unchanged, "
+        f"{len(result.deleted)} removed in {result.seconds:.2f}s -> {result.out}"
+        + (f"; {errors} error(s)" if errors else "")
+    )
+    return EXIT_FAILED if errors else EXIT_OK
 
 
 @cli.command()
