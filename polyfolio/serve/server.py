@@ -96,14 +96,10 @@ class DevServer:
         self._on_build(outcome)
         return outcome
 
-    def serve_forever(self) -> None:
-        """Start and block until Ctrl-C, then stop cleanly."""
-        self.start()
-        try:
-            while self._http_thread is not None and self._http_thread.is_alive():
-                self._http_thread.join(0.5)
-        finally:
-            self.stop()
+    def wait(self) -> None:
+        """Block while serving (until ``stop`` or Ctrl-C, which raises KeyboardInterrupt here)."""
+        while self._http_thread is not None and self._http_thread.is_alive():
+            self._http_thread.join(0.5)
 
     def stop(self) -> None:
         if self._watcher is not None:

@@ -1,0 +1,71 @@
+"""`polyfolio serve` as a user runs it: builds, prints the URL, serves, stops on Ctrl-C."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from polyfolio.cli import main
+from tests.serve.rawhttp import raw_get
+from tests.shared_data import EXAMPLE_SITE, require
+
+URL = re.compile(rb"serving .* at http://127\.0\.0\.1:(\d+)/")
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    copy = tmp_path / "site"
+    shutil.copytree(require(EXAMPLE_SITE), copy, ignore=shutil.ignore_patterns(".polyfolio"))
+    return copy
+
+
+@pytest.fixture
+def serving(site: Path) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "polyfolio", "serve", str(site), "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        match = URL.search(line)
+        assert match, line
+        yield process, int(match.group(1))
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+def test_serve_builds_serves_and_stops_cleanly_on_ctrl_c(
+    serving: tuple[subprocess.Popen[bytes], int],
+) -> None:
+    process, port = serving
+    home = raw_get(port, "/")
+    assert home.status == 200
+    assert b'class="portfolio-grid"' in home.body
+    assert b"/__polyfolio/reload.js" in home.body
+    assert raw_get(port, "/gr/").status == 200
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 0
+    assert b"stopped" in stderr
+    assert b"Traceback" not in stderr
+
+
+def test_port_in_use_is_a_clear_error(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        code = main(["serve", str(site), "--port", str(taken.getsockname()[1])])
+    assert code == 1
+    assert "cannot listen on 127.0.0.1:" in capsys.readouterr().err
