@@ -116,7 +116,7 @@ def build_site(root: Path, out: Path | None = None) -> BuildResult:
     return BuildResult(
         out=out_dir,
         diagnostics=list(report.sorted()),
-        pages=sum(rel.endswith("index.html") for rel in files),
+        pages=sum(rel.endswith(".html") and not rel.endswith("fragment.html") for rel in files),
         images_made=store.counts.made,
         images_reused=store.counts.reused,
         written=output.written,
