@@ -17,6 +17,8 @@ def example_root() -> Path:
 
 def write_example(directory: Path) -> int:
     """Copy the example site into ``directory`` (which must be absent or empty)."""
+    if directory.exists() and not directory.is_dir():
+        raise ContentError(error(Location(str(directory)), "exists and is not a folder"))
     if directory.exists() and any(directory.iterdir()):
         raise ContentError(
             error(Location(str(directory)), "folder is not empty; polyfolio new writes a new site")
@@ -26,5 +28,10 @@ def write_example(directory: Path) -> int:
     return sum(1 for path in directory.rglob("*") if path.is_file())
 
 
+GENERATED = frozenset({"_site", ".polyfolio", ".polyfolio-cache"})
+
+
 def _generated(folder: str, names: list[str]) -> set[str]:
-    return {name for name in names if name in {"_site", ".polyfolio-cache"}}
+    # Builds of the bundled example (tests, `polyfolio build examples/clinic`) leave output and
+    # caches beside its content; a new site starts without them.
+    return {name for name in names if name in GENERATED}
