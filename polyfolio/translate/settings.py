@@ -28,7 +28,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -83,19 +83,39 @@ class TranslateSettings:
     timeout: float = 60.0
     max_retries: int = 4
     translatable: tuple[str, ...] = DEFAULT_TRANSLATABLE
+    # Site language code -> BCP 47 tag, for every code the site and its glossary use.
+    language_tags: Mapping[str, str] = field(default_factory=dict)
+
+    def glossary_for(self, target_lang: str) -> dict[str, str]:
+        """The whole glossary for one target language (BCP 47): source term -> target term."""
+        return {
+            entry.source: term
+            for entry in self.glossary
+            for code, term in entry.targets.items()
+            if self.language_tags.get(code, code) == target_lang
+        }
 
     def batch_context(
-        self, texts: Sequence[str], *, source_lang: str, target_lang: str, target_code: str
+        self,
+        texts: Sequence[str],
+        *,
+        source_lang: str,
+        target_lang: str,
+        target_code: str | None = None,
     ) -> BatchContext:
         """The context for one batch: glossary and do-not-translate terms occurring in it.
 
         ``source_lang``/``target_lang`` are BCP 47; ``target_code`` is the site's code for the
-        target language, which the glossary is keyed by.
+        target language (the glossary's keys); without it, :attr:`language_tags` finds them.
         """
+        if target_code is not None:
+            terms = {
+                e.source: e.targets[target_code] for e in self.glossary if target_code in e.targets
+            }
+        else:
+            terms = self.glossary_for(target_lang)
         glossary = tuple(
-            Term(entry.source, entry.targets[target_code])
-            for entry in self.glossary
-            if target_code in entry.targets and occurs(entry.source, texts)
+            Term(source, target) for source, target in terms.items() if occurs(source, texts)
         )
         keep = tuple(term for term in self.do_not_translate if occurs(term, texts))
         return BatchContext(source_lang, target_lang, glossary, keep)
@@ -118,17 +138,20 @@ def load_translate_settings(
         raise EngineNotConfigured(
             f"unknown engine '{engine_override}'; choose one of: {', '.join(ENGINE_NAMES)}"
         )
+    glossary = _glossary(config, section)
+    codes = {*config.languages, *(code for entry in glossary for code in entry.targets)}
     return TranslateSettings(
         engine=engine_override or _engine(config, section),
         model=_optional_text(config, section, "model"),
         base_url=_base_url(config, section),
         keys_file=_keys_file(config, section, root),
-        glossary=_glossary(config, section),
+        glossary=glossary,
         do_not_translate=_text_list(config, section, "do_not_translate"),
         concurrency=int(_number(config, section, "concurrency", 4, 1, MAX_CONCURRENCY, whole=True)),
         timeout=_number(config, section, "timeout", 60.0, 0.001, MAX_TIMEOUT, whole=False),
         max_retries=int(_number(config, section, "max_retries", 4, 0, MAX_RETRIES, whole=True)),
         translatable=_translatable(config, section),
+        language_tags={code: config.codes.to_bcp47(code) for code in sorted(codes)},
     )
 
 

@@ -24,6 +24,7 @@ class FakeDeepL(FakeServer):
         self.latency = 0.0
         self.auth_key: str | None = None  # when set, other keys get a 403 that echoes them
         self.glossaries: dict[str, dict[str, Any]] = {}
+        self.glossaries_supported = True  # False: creating one fails as for an unsupported pair
 
     @property
     def server_url(self) -> str:
@@ -69,6 +70,8 @@ class FakeDeepL(FakeServer):
         return Reply(reply.status, reply.body, reply.headers, hang=self.latency)
 
     def _create_glossary(self, body: dict[str, Any]) -> Reply:
+        if not self.glossaries_supported:
+            return Reply.json({"message": "Unsupported glossary language pair"}, 400)
         if body.get("entries_format") != "tsv":
             return Reply.json({"message": "entries_format must be tsv"}, 400)
         entries = dict(line.split("\t", 1) for line in body["entries"].splitlines() if line)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -83,7 +84,13 @@ polyfolio:
         timeout=2.5,
         max_retries=0,
         translatable=("caption.title", "alt"),
+        language_tags={"en": "en", "gr": "el"},
     )
+    assert settings.glossary_for("el") == {
+        "botulinum toxin": "αλλαντική τοξίνη",
+        "crow's feet": "πόδι της χήνας",
+    }
+    assert settings.glossary_for("de") == {}
 
 
 def test_engine_override_wins_and_is_checked(tmp_path: Path) -> None:
@@ -107,6 +114,10 @@ def test_batch_context_holds_only_terms_that_occur() -> None:
     assert context == BatchContext(
         "en", "el", (Term("botulinum toxin", "αλλαντική τοξίνη"),), ("Botox",)
     )
+    tagged = replace(settings, language_tags={"gr": "el", "de": "de"})
+    assert tagged.batch_context(texts, source_lang="en", target_lang="el") == context
+    german = tagged.batch_context(texts, source_lang="en", target_lang="de")
+    assert german.glossary == (Term("neck", "Hals"),)
 
 
 def test_default_translatable_matches_the_segmenter() -> None:

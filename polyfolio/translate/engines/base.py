@@ -11,6 +11,7 @@ server errors, timeouts), and ``retry_after`` carries a server's ``Retry-After``
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -82,3 +83,25 @@ def redact(text: str, secrets: Iterable[str]) -> str:
         if secret:
             text = text.replace(secret, "***")
     return text
+
+
+class RedactingFilter(logging.Filter):
+    """Masks secrets in a client library's log records (some log what a server answered,
+    and a server may echo the key).  Attach with :meth:`attach`, detach when done."""
+
+    def __init__(self, logger_name: str, secrets: Iterable[str]) -> None:
+        super().__init__()
+        self._logger = logging.getLogger(logger_name)
+        self._secrets = tuple(secret for secret in secrets if secret)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if any(secret in message for secret in self._secrets):
+            record.msg, record.args = redact(message, self._secrets), None
+        return True
+
+    def attach(self) -> None:
+        self._logger.addFilter(self)
+
+    def detach(self) -> None:
+        self._logger.removeFilter(self)
