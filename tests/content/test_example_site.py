@@ -93,6 +93,21 @@ def test_config_declares_languages_and_bcp47() -> None:
     assert config.codes.to_bcp47("gr") == "el"
 
 
+def test_the_commented_translate_example_is_valid_once_uncommented(tmp_path: Path) -> None:
+    from polyfolio.translate.settings import load_translate_settings
+
+    text = (SITE / "_config.yml").read_text(encoding="utf-8")
+    assert "  # translate:\n" in text
+    (tmp_path / "_config.yml").write_text(re.sub(r"(?m)^  # ( *\S)", r"  \1", text))
+    settings = load_translate_settings(load_config(tmp_path))
+    assert settings.engine == "pseudo"
+    assert [entry.targets["gr"] for entry in settings.glossary] == [
+        "βοτουλινική τοξίνη",
+        "πόδια της χήνας",
+    ]
+    assert "Clostridium botulinum" in settings.do_not_translate
+
+
 def test_sitetext_has_portfolio_and_contact_texts_per_language() -> None:
     text = yaml.safe_load((SITE / "_data" / "sitetext.yml").read_text(encoding="utf-8"))
     for lang in ("en", "gr"):
