@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import pytest
 
@@ -11,6 +12,7 @@ from polyfolio.translate.engines import (
     Request,
     create_engine,
 )
+from polyfolio.translate.engines.keys import api_key
 from polyfolio.translate.settings import TranslateSettings
 
 CONTEXT = BatchContext("en", "el")
@@ -41,3 +43,21 @@ def test_pseudo_uses_the_pseudolocalizer() -> None:
     assert result == {request.id: pseudo.pseudolocalize(request.text) for request in BATCH}
     assert result["a"] != BATCH[0].text
     assert engine.settings_key() == "pseudo"
+
+
+def test_keys_come_from_the_named_file_first_then_the_environment(tmp_path: Path) -> None:
+    keys = tmp_path / "keys.env"
+    keys.write_text(
+        '# site keys\nexport DEEPL_AUTH_KEY="from-file"\nOPENAI_API_KEY=\n', encoding="utf-8"
+    )
+    environ = {"DEEPL_AUTH_KEY": "from-env", "OPENAI_API_KEY": "env-openai"}
+    assert api_key("DEEPL_AUTH_KEY", keys, environ) == "from-file"
+    assert api_key("OPENAI_API_KEY", keys, environ) == "env-openai"  # empty in the file
+    assert api_key("OPENAI_API_KEY", None, environ) == "env-openai"
+    assert api_key("OPENAI_API_KEY", None, {"OPENAI_API_KEY": "  "}) is None
+    assert api_key("OTHER", keys, environ) is None
+
+
+def test_an_unreadable_keys_file_is_a_configuration_error(tmp_path: Path) -> None:
+    with pytest.raises(EngineNotConfigured, match="cannot read the keys file"):
+        api_key("OPENAI_API_KEY", tmp_path, {})  # a folder, not a file

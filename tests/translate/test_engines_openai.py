@@ -74,6 +74,14 @@ def test_a_batch_goes_in_one_request_with_short_ids(fake_openai: FakeOpenAI) -> 
     assert fake_openai.sent_characters() == sum(len(r.text) for r in BATCH)
 
 
+def test_blank_texts_come_back_without_a_request(fake_openai: FakeOpenAI) -> None:
+    batch = [Request("a", ""), Request("b", "  "), Request("c", "Hi")]
+    assert translate(engine_for(fake_openai), batch) == {"a": "", "b": "  ", "c": "HI"}
+    assert fake_openai.sent_segments() == [("1", "Hi")]
+    assert translate(engine_for(fake_openai), batch[:2]) == {"a": "", "b": "  "}
+    assert len(fake_openai.requests) == 1
+
+
 def test_the_prompt_names_the_languages_and_guards_the_text(fake_openai: FakeOpenAI) -> None:
     translate(engine_for(fake_openai))
     prompt = fake_openai.system_prompt(fake_openai.requests[0])

@@ -96,19 +96,21 @@ class OpenAIEngine:
         return f"openai:{self.model}:prompt-{PROMPT_VERSION}"
 
     async def translate(self, batch: Sequence[Request], context: BatchContext) -> dict[str, str]:
-        if not batch:
-            return {}
-        local_ids = {str(number): request.id for number, request in enumerate(batch, 1)}
+        blank = {request.id: request.text for request in batch if not request.text.strip()}
+        wanted = [request for request in batch if request.text.strip()]
+        if not wanted:
+            return blank
+        local_ids = {str(number): request.id for number, request in enumerate(wanted, 1)}
         segments = [
             {"id": number, "text": request.text}
-            for number, request in zip(local_ids, batch, strict=True)
+            for number, request in zip(local_ids, wanted, strict=True)
         ]
         content = await self._complete(
-            system_prompt(context, [request.text for request in batch]),
+            system_prompt(context, [request.text for request in wanted]),
             json.dumps({"segments": segments}, ensure_ascii=False),
         )
         found = parse_translations(content, set(local_ids))
-        return {local_ids[number]: text for number, text in found.items()}
+        return blank | {local_ids[number]: text for number, text in found.items()}
 
     async def aclose(self) -> None:
         await self._client.close()
