@@ -75,6 +75,8 @@ class FakeServer:
     def __init__(self) -> None:
         self.requests: list[Recorded] = []
         self.faults: deque[Reply] = deque()
+        self.in_flight = 0
+        self.max_in_flight = 0  # the most requests it was answering at once
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
@@ -154,6 +156,15 @@ class FakeServer:
     def _wait(self, seconds: float) -> None:
         self._stopping.wait(seconds)
 
+    def _arrived(self) -> None:
+        with self._lock:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+
+    def _left(self) -> None:
+        with self._lock:
+            self.in_flight -= 1
+
 
 def _handler_for(server: FakeServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
@@ -169,6 +180,13 @@ def _handler_for(server: FakeServer) -> type[BaseHTTPRequestHandler]:
             self._handle()
 
         def _handle(self) -> None:
+            server._arrived()
+            try:
+                self._respond()
+            finally:
+                server._left()
+
+        def _respond(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
             reply = server._serve(self.command, self.path, dict(self.headers.items()), body)
