@@ -1,0 +1,163 @@
+"""The example site in a real browser, in every language: grid, dialog, deep links, switcher.
+
+Every test also fails on a console error, a page error, a failed request or an HTTP error.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+
+from tests.browser import dialog
+from tests.browser.conftest import Problems, ServedSite
+
+pytestmark = pytest.mark.browser
+LANGS = ["en", "gr"]
+
+
+def test_example_has_every_item_in_both_languages(served_example: ServedSite) -> None:
+    expected = served_example.expected
+    assert expected.codes == LANGS
+    assert len(expected.languages["en"].cards) >= 6
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_grid_shows_every_item(
+    served_example: ServedSite, page: Any, problems: Problems, lang: str
+) -> None:
+    language = served_example.expected.languages[lang]
+    page.goto(served_example.url(language.home))
+    assert page.get_attribute("html", "lang") == language.tag
+    cards = page.locator("ul.portfolio-grid > li a.portfolio-card")
+    assert page.locator("ul.portfolio-grid > li").count() == len(language.cards)
+    shown = {
+        cards.nth(i).get_attribute("data-page-id"): cards.nth(i).locator("h3").inner_text()
+        for i in range(cards.count())
+    }
+    assert shown == {page_id: card.caption for page_id, card in language.cards.items()}
+    for page_id in language.cards:
+        card = page.locator(f"#card-{page_id}")
+        assert card.get_attribute("href") == language.item_url(
+            served_example.expected.collection, page_id
+        )
+        assert card.get_attribute("aria-haspopup") == "dialog"
+        assert card.locator("img").get_attribute("alt")
+    assert problems.seen == []
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_each_card_opens_its_dialog_and_esc_returns_focus(
+    served_example: ServedSite, page: Any, problems: Problems, lang: str
+) -> None:
+    language = served_example.expected.languages[lang]
+    page.goto(served_example.url(language.home))
+    for page_id, card in language.cards.items():
+        page.click(f"#card-{page_id}")
+        dialog.wait_open(page)
+        assert dialog.title(page) == card.title
+        assert dialog.hash_of(page) == f"#{quote(page_id)}"
+        assert dialog.focus_is_inside(page)
+        page.keyboard.press("Escape")
+        dialog.wait_closed(page)
+        assert dialog.focused_id(page) == f"card-{page_id}"
+        assert dialog.hash_of(page) == ""
+    assert problems.seen == []
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_close_button_closes_and_returns_focus(
+    served_example: ServedSite, page: Any, problems: Problems, lang: str
+) -> None:
+    language = served_example.expected.languages[lang]
+    page_id = next(iter(language.cards))
+    page.goto(served_example.url(language.home))
+    page.click(f"#card-{page_id}")
+    dialog.wait_open(page)
+    close = page.locator("#item-dialog .dialog-close")
+    assert close.get_attribute("aria-label")
+    close.click()
+    dialog.wait_closed(page)
+    assert dialog.focused_id(page) == f"card-{page_id}"
+    assert problems.seen == []
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_deep_link_opens_the_dialog(
+    served_example: ServedSite, page: Any, problems: Problems, lang: str
+) -> None:
+    language = served_example.expected.languages[lang]
+    page_id, card = list(language.cards.items())[-1]
+    page.goto(served_example.url(f"{language.home}#{page_id}"))
+    dialog.wait_open(page)
+    assert dialog.title(page) == card.title
+    assert problems.seen == []
+
+
+def test_back_and_forward_close_and_reopen_the_dialog(
+    served_example: ServedSite, page: Any, problems: Problems
+) -> None:
+    language = served_example.expected.languages["en"]
+    page_id, card = next(iter(language.cards.items()))
+    page.goto(served_example.url(language.home))
+    page.click(f"#card-{page_id}")
+    dialog.wait_open(page)
+    page.go_back()
+    dialog.wait_closed(page)
+    page.go_forward()
+    dialog.wait_open(page)
+    assert dialog.title(page) == card.title
+    assert problems.seen == []
+
+
+@pytest.mark.parametrize(("start", "other"), [("en", "gr"), ("gr", "en")])
+def test_switcher_on_an_item_page_lands_on_the_same_item(
+    served_example: ServedSite, page: Any, problems: Problems, start: str, other: str
+) -> None:
+    expected = served_example.expected
+    here, there = expected.languages[start], expected.languages[other]
+    page_id = list(here.cards)[1]
+    page.goto(served_example.url(here.item_url(expected.collection, page_id)))
+    switcher = page.locator("nav.lang-switcher")
+    assert switcher.locator(f'a[hreflang="{here.tag}"]').get_attribute("aria-current") == "true"
+    switcher.locator(f'a[hreflang="{there.tag}"]').click()
+    page.wait_for_url(served_example.url(there.item_url(expected.collection, page_id)))
+    assert page.get_attribute("html", "lang") == there.tag
+    assert page.locator("h1.item-title").inner_text().strip() == there.cards[page_id].title
+    assert problems.seen == []
+
+
+@pytest.mark.parametrize(("start", "other"), [("en", "gr"), ("gr", "en")])
+def test_switcher_from_an_open_dialog_lands_on_the_same_item(
+    served_example: ServedSite, page: Any, problems: Problems, start: str, other: str
+) -> None:
+    here, there = (served_example.expected.languages[code] for code in (start, other))
+    page_id = list(here.cards)[2]
+    page.goto(served_example.url(here.home))
+    page.click(f"#card-{page_id}")
+    dialog.wait_open(page)
+    link = page.locator(f'nav.lang-switcher a[hreflang="{there.tag}"]')
+    assert link.get_attribute("href") == f"{there.home}#{quote(page_id)}"
+    page.goto(served_example.url(str(link.get_attribute("href"))))
+    dialog.wait_open(page)
+    assert page.get_attribute("html", "lang") == there.tag
+    assert dialog.title(page) == there.cards[page_id].title
+    assert problems.seen == []
+
+
+def test_without_javascript_a_card_is_a_plain_link_to_the_item_page(
+    served_example: ServedSite, browser: Any
+) -> None:
+    expected = served_example.expected
+    language = expected.languages["gr"]
+    page_id, card = next(iter(language.cards.items()))
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(served_example.url(language.home))
+        page.click(f"#card-{page_id}")
+        page.wait_for_url(served_example.url(language.item_url(expected.collection, page_id)))
+        assert page.locator("h1.item-title").inner_text().strip() == card.title
+    finally:
+        context.close()
