@@ -9,6 +9,7 @@ trailing spaces and tabs therefore survive by construction, not by re-serialisat
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -180,10 +181,19 @@ def render_scalar(value: str, style: str | None) -> str:
     """Write ``value`` as YAML in the original style when that style can hold it exactly."""
     if style is None and _plain_round_trips(value):
         return value
-    if style == "'" and "\n" not in value:
+    if style == "'" and value.isprintable():
         return "'" + value.replace("'", "''") + "'"
-    # JSON strings are valid YAML double-quoted scalars; block scalars become one too.
-    return json.dumps(value, ensure_ascii=False)
+    # A JSON string is a YAML double-quoted scalar once the characters YAML forbids even
+    # there (DEL, C1 controls, surrogates, U+FFFE/F) or folds as line breaks (NEL, U+2028/9)
+    # are escaped too.
+    return _UNPRINTABLE.sub(_escape, json.dumps(value, ensure_ascii=False))
+
+
+_UNPRINTABLE = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
 
 
 def _plain_round_trips(value: str) -> bool:

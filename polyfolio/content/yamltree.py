@@ -56,6 +56,10 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> YamlTree:
         line, col = (mark.line + first_line, mark.column + 1) if mark else (first_line, 1)
         message = exc.problem or exc.context or "invalid YAML"
         raise ContentError(error(Location(path, line, col), f"invalid YAML: {message}")) from None
+    except yaml.reader.ReaderError as exc:
+        line, col = _line_col(text, exc.position, first_line)
+        message = f"invalid YAML: character U+{exc.character:04X} is not allowed in YAML"
+        raise ContentError(error(Location(path, line, col), message)) from None
     except yaml.YAMLError as exc:
         raise ContentError(error(Location(path, first_line, 1), f"invalid YAML: {exc}")) from None
     tree = YamlTree(data=None, start_line=first_line)
@@ -63,6 +67,11 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> YamlTree:
         converter = _Converter(tree, path, first_line)
         tree.data = converter.convert(node, ())
     return tree
+
+
+def _line_col(text: str, position: int, first_line: int) -> tuple[int, int]:
+    line_start = text.rfind("\n", 0, position) + 1
+    return first_line + text.count("\n", 0, position), position - line_start + 1
 
 
 class _Converter:
