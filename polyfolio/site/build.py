@@ -7,36 +7,34 @@ problems are collected as diagnostics rather than stopping at the first.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
-from markupsafe import Markup
-
-from polyfolio.content.assets import asset_ref
-from polyfolio.content.frontmatter import lookup
-from polyfolio.content.site import Item, Site, load_site
+from polyfolio.content.site import Site, load_site
 from polyfolio.diagnostics import ContentError, Diagnostic, Location, Report, error, warning
 from polyfolio.site import pages, views
-from polyfolio.site.images import ImageStore, Variant
-from polyfolio.site.liquid import LiquidRenderer
-from polyfolio.site.markdown import MarkdownRenderer
+from polyfolio.site.body import BodyRenderer
+from polyfolio.site.cache import PageCache
+from polyfolio.site.groups import GroupJob, render_groups, reuse_cached
+from polyfolio.site.images import ImageStore
+from polyfolio.site.media import IMAGE_FOLDER, item_media
 from polyfolio.site.output import OutputFolder, check_output_folder
-from polyfolio.site.pages import STATIC_FOLDER, ItemParts, RenderContext
+from polyfolio.site.pages import STATIC_FOLDER, ItemMedia, RenderContext
 from polyfolio.site.plan import SitePlan, plan_site
 from polyfolio.site.settings import BuildSettings, build_settings
 from polyfolio.site.sitemap import SitemapEntry, robots_txt, sitemap_xml
 from polyfolio.site.strings import read_sitetext, sitetext_strings, strings_for
 from polyfolio.site.theme import OVERRIDES, Theme
 from polyfolio.site.urls import SiteUrls
-from polyfolio.site.views import ImageView
 
 DEFAULT_OUT = "_site"
 CACHE_DIR = ".polyfolio/cache"
 ASSETS = "assets"
-IMAGE_FOLDER = f"{STATIC_FOLDER}/img"
 
 
 @dataclass(slots=True)
@@ -44,6 +42,7 @@ class BuildResult:
     out: Path
     diagnostics: list[Diagnostic] = field(default_factory=list)
     pages: int = 0
+    groups_rendered: int = 0
     images_made: int = 0
     images_reused: int = 0
     written: int = 0
@@ -74,49 +73,49 @@ def build_site(root: Path, out: Path | None = None) -> BuildResult:
     report.extend(site.problems)
     out_dir = check_output_folder(out or root / DEFAULT_OUT, root, _read_dirs(site))
 
+    # Decide every page, then gather what pages are made of: context, images.
     plan, problems = plan_site(site, settings)
     report.extend(problems)
     ctx = _render_context(site, plan, settings, report)
     store = ImageStore(root, root / CACHE_DIR / "images")
-    parts = _item_parts(site, plan, ctx, store, settings, report)
+    media = item_media(site, plan, ctx, store, report)
+    job = GroupJob(ctx, media, BodyRenderer(_liquid_site(site), settings.raw_html))
 
-    files: dict[str, bytes] = {}
-    for lang in plan.languages:
-        files[ctx.urls.home_path(lang)] = pages.render_home(ctx, lang, parts).encode()
-        files[ctx.urls.not_found_path(lang)] = pages.render_not_found(ctx, lang).encode()
-    for page in plan.all_pages():
-        item = pages.item_view(ctx, page, parts[page.item.rel])
-        files[ctx.urls.item_path(page.lang, page.page_id)] = pages.render_item(
-            ctx, page, item
-        ).encode()
-        files[ctx.urls.fragment_path(page.lang, page.page_id)] = pages.render_fragment(
-            ctx, page, item
-        ).encode()
-    files["sitemap.xml"] = sitemap_xml(_sitemap_entries(ctx)).encode()
-    files["robots.txt"] = robots_txt(ctx.urls.absolute(ctx.urls.url("sitemap.xml"))).encode()
+    # Site-wide files, rendered every time (cheap); item groups from the cache or rendered.
+    files = _site_files(ctx, media)
     copies = dict(_site_assets(root))
     copies.update({f"{STATIC_FOLDER}/{n}": p for n, p in ctx.theme.static_files.items()})
-    variants = {f"{IMAGE_FOLDER}/{v.name}": store.variant_path(v) for v in _used_variants(store)}
+    copies.update({f"{IMAGE_FOLDER}/{v.name}": store.variant_path(v) for v in store.variants()})
 
     output = OutputFolder(out_dir)
-    output.begin([*files, *copies, *variants])
-    for rel, data in files.items():
-        output.write(rel, data)
+    output.begin([*files, *copies, *_item_paths(ctx)])
+    cache = PageCache.open(root / CACHE_DIR)
+    todo, cached_problems = reuse_cached(job, cache, output, plan.order)
+    report.extend(cached_problems)
+    rendered = render_groups(job, output, todo)
+    output.absorb(rendered.files, rendered.written, rendered.unchanged, rendered.conflicts)
+    for page_id, entry in rendered.entries.items():
+        cache.keep(page_id, entry)
+        report.extend(entry.problems())
+    for rel, file in files.items():
+        if output.has_unchanged(rel, file.key):
+            output.keep(rel, file.key)
+        else:
+            output.write(rel, file.make().encode(), file.key)
     for rel, source in copies.items():
         stat = source.stat()
         output.copy(rel, source, f"{stat.st_size}:{stat.st_mtime_ns}")
-    for rel, source in variants.items():
-        output.copy(rel, source, source.name)
     deleted = output.finish()
+    cache.save()
     report.extend(
-        error(_location(out_dir / rel), "exists and was not written by polyfolio; left untouched")
+        error(Location(str(out_dir / rel)), "exists and was not written by polyfolio; left as is")
         for rel in output.conflicts
     )
-
     return BuildResult(
         out=out_dir,
         diagnostics=list(report.sorted()),
-        pages=sum(rel.endswith(".html") and not rel.endswith("fragment.html") for rel in files),
+        pages=sum(1 for rel in output.current if _is_page(rel)),
+        groups_rendered=len(todo),
         images_made=store.counts.made,
         images_reused=store.counts.reused,
         written=output.written,
@@ -124,6 +123,52 @@ def build_site(root: Path, out: Path | None = None) -> BuildResult:
         deleted=deleted,
         seconds=time.perf_counter() - started,
     )
+
+
+def _is_page(rel: str) -> bool:
+    return rel.endswith(".html") and not rel.endswith("fragment.html")
+
+
+@dataclass(frozen=True, slots=True)
+class SiteFile:
+    """A site-wide file: a key hashing its inputs, and how to make it when the key changed."""
+
+    key: str
+    make: Callable[[], str]
+
+
+def _site_files(ctx: RenderContext, media: Mapping[str, ItemMedia]) -> dict[str, SiteFile]:
+    """Homes, 404 pages, sitemap and robots.txt."""
+    files: dict[str, SiteFile] = {}
+    for lang in ctx.plan.languages:
+        cards = pages.home_cards(ctx, lang, media)
+        files[ctx.urls.home_path(lang)] = SiteFile(
+            _key(ctx, "home", lang, cards), partial(pages.render_home, ctx, lang, cards)
+        )
+        files[ctx.urls.not_found_path(lang)] = SiteFile(
+            _key(ctx, "404", lang), partial(pages.render_not_found, ctx, lang)
+        )
+    entries = _sitemap_entries(ctx)
+    files["sitemap.xml"] = SiteFile(_key(ctx, "sitemap", entries), partial(sitemap_xml, entries))
+    robots = robots_txt(ctx.urls.absolute(ctx.urls.url("sitemap.xml")))
+    files["robots.txt"] = SiteFile(_key(ctx, robots), lambda: robots)
+    return files
+
+
+def _key(ctx: RenderContext, *inputs: object) -> str:
+    return hashlib.blake2b(repr((ctx.key, inputs)).encode(), digest_size=16).hexdigest()
+
+
+def _item_paths(ctx: RenderContext) -> list[str]:
+    urls = ctx.urls
+    return [
+        path
+        for page in ctx.plan.all_pages()
+        for path in (
+            urls.item_path(page.lang, page.page_id),
+            urls.fragment_path(page.lang, page.page_id),
+        )
+    ]
 
 
 def _read_dirs(site: Site) -> list[Path]:
@@ -148,132 +193,36 @@ def _render_context(
         for lang in plan.languages
     }
     if not config.url:
+        where = config.location("url") if "url" in config.raw else Location("_config.yml")
         report.add(
-            warning(
-                config.location("url")
-                if "url" in config.raw
-                else _location(site.root / "_config.yml"),
-                "url is not set: canonical, hreflang and sitemap URLs will be relative",
-            )
+            warning(where, "url is not set: canonical, hreflang and sitemap URLs are relative")
         )
+    urls = SiteUrls(
+        baseurl=config.baseurl,
+        site_url=config.url,
+        source_lang=site.source_lang,
+        default_lang_at_root=settings.default_lang_at_root,
+        collection=config.collection,
+    )
+    languages = {
+        lang: views.Language(lang, codes.to_bcp47(lang), codes.display_name(lang))
+        for lang in plan.languages
+    }
+    theme = Theme(site.root)
+    key = hashlib.blake2b(
+        repr((theme.version, config, settings, strings, languages, urls)).encode(), digest_size=16
+    ).hexdigest()
     return RenderContext(
         site_title=config.title,
         description=config.description,
-        urls=SiteUrls(
-            baseurl=config.baseurl,
-            site_url=config.url,
-            source_lang=site.source_lang,
-            default_lang_at_root=settings.default_lang_at_root,
-            collection=config.collection,
-        ),
+        urls=urls,
         codes=codes,
         plan=plan,
         settings=settings,
-        theme=Theme(site.root),
+        theme=theme,
         strings=strings,
-    )
-
-
-def _item_parts(
-    site: Site,
-    plan: SitePlan,
-    ctx: RenderContext,
-    store: ImageStore,
-    settings: BuildSettings,
-    report: Report,
-) -> dict[str, ItemParts]:
-    """Body HTML and image views of every item in use, each made once for all languages."""
-    items = {page.item.rel: page.item for page in plan.all_pages()}
-    image_fields = {rel: _image_fields(item, site.root, report) for rel, item in items.items()}
-    wanted = {ref for fields in image_fields.values() for ref in fields.values() if ref}
-    unreadable = store.prepare(wanted, workers=min(2, os.cpu_count() or 1))
-    markdown = MarkdownRenderer(raw_html=settings.raw_html)
-    liquid = LiquidRenderer(_liquid_site(site))
-    parts: dict[str, ItemParts] = {}
-    for rel, item in items.items():
-        text, problems = liquid.render(
-            item.document.body, {**item.data, "lang": item.lang}, rel, item.document.body_line
-        )
-        report.extend(problems)
-        fields = image_fields[rel]
-        for keys, ref in fields.items():
-            if ref in unreadable:
-                report.add(error(item.location(*keys), unreadable[ref]))
-        alt = views.text(item.data, "alt")
-        parts[rel] = ItemParts(
-            body=Markup(markdown.render(text)),
-            image=_image_view(
-                ctx, store, item, ("image",), fields, unreadable, alt, views.DETAIL_SIZES
-            ),
-            thumbnail=_image_view(
-                ctx,
-                store,
-                item,
-                ("caption", "thumbnail") if ("caption", "thumbnail") in fields else ("image",),
-                fields,
-                unreadable,
-                alt or views.card_title(item),
-                views.THUMBNAIL_SIZES,
-            ),
-        )
-    return parts
-
-
-KeyPath = tuple[str, ...]
-
-
-def _image_fields(item: Item, root: Path, report: Report) -> dict[KeyPath, str | None]:
-    """Site-relative image of each image field (None for a remote one); missing → error."""
-    found: dict[KeyPath, str | None] = {}
-    for keys in (("image",), ("caption", "thumbnail")):
-        value = lookup(item.data, keys)
-        if not isinstance(value, str) or not value.strip():
-            continue
-        ref = asset_ref(value, root)
-        if ref.remote:
-            found[keys] = None
-        elif ref.exists_in(root):
-            found[keys] = ref.rel
-        else:
-            report.add(error(item.location(*keys), f"image not found: {value.strip()}"))
-    return found
-
-
-def _image_view(
-    ctx: RenderContext,
-    store: ImageStore,
-    item: Item,
-    keys: KeyPath,
-    fields: Mapping[KeyPath, str | None],
-    unreadable: Mapping[str, str],
-    alt: str,
-    sizes: str,
-) -> ImageView | None:
-    if keys not in fields:
-        return None
-    rel = fields[keys]
-    if rel is None:
-        value = lookup(item.data, keys)
-        return ImageView(src=asset_ref(str(value), Path(".")).raw, alt=alt)
-    if rel in unreadable:
-        return None
-    info = store.info(rel)
-    if info is None or not info.variants:
-        return ImageView(src=ctx.urls.url(rel), alt=alt)
-    chosen = max(
-        (v for v in info.variants if v.width <= 800),
-        key=lambda v: v.width,
-        default=info.variants[0],
-    )
-    return ImageView(
-        src=ctx.urls.url(f"{IMAGE_FOLDER}/{chosen.name}"),
-        alt=alt,
-        width=chosen.width,
-        height=chosen.height,
-        srcset=", ".join(
-            f"{ctx.urls.url(f'{IMAGE_FOLDER}/{v.name}')} {v.width}w" for v in info.variants
-        ),
-        sizes=sizes,
+        languages=languages,
+        key=key,
     )
 
 
@@ -307,12 +256,3 @@ def _site_assets(root: Path) -> Iterator[tuple[str, Path]]:
             if name.startswith(".") or not path.resolve().is_relative_to(root):
                 continue
             yield path.relative_to(root).as_posix(), path
-
-
-def _used_variants(store: ImageStore) -> Iterator[Variant]:
-    for info in store.infos():
-        yield from info.variants
-
-
-def _location(path: Path) -> Location:
-    return Location(str(path))

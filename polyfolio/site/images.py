@@ -93,9 +93,9 @@ class ImageStore:
     def info(self, rel: str) -> ImageInfo | None:
         return self._infos.get(rel)
 
-    def infos(self) -> list[ImageInfo]:
-        """Every image prepared in this build that has variants."""
-        return [info for info in self._infos.values() if info is not None]
+    def variants(self) -> list[Variant]:
+        """Every variant of the images prepared in this build."""
+        return [v for info in self._infos.values() if info is not None for v in info.variants]
 
     def variant_path(self, variant: Variant) -> Path:
         return self.cache_dir / variant.name

@@ -15,7 +15,6 @@ import hashlib
 import json
 import os
 import shutil
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -76,14 +75,36 @@ class OutputFolder:
         self.root.mkdir(parents=True, exist_ok=True)
         _write_manifest(self.root / MANIFEST, claimed)
 
-    def write(self, rel: str, data: bytes) -> None:
-        self._put(rel, content_key(data), lambda path: _replace_bytes(path, data))
+    def child(self) -> OutputFolder:
+        """A writer sharing this folder and its previous manifest, with its own tally (for a
+        worker process; the parent takes its results back with :meth:`absorb`)."""
+        other = OutputFolder.__new__(OutputFolder)
+        other.root, other.previous = self.root, self.previous
+        other.current, other.written, other.unchanged, other.conflicts = {}, 0, 0, []
+        other._dirs = set(self._dirs)
+        return other
+
+    def absorb(
+        self, files: dict[str, str], written: int, unchanged: int, conflicts: list[str]
+    ) -> None:
+        self.current.update(files)
+        self.written += written
+        self.unchanged += unchanged
+        self.conflicts += conflicts
+
+    def write(self, rel: str, data: bytes, key: str | None = None) -> None:
+        self._put(rel, key or content_key(data), lambda path: _replace_bytes(path, data))
+
+    def keep(self, rel: str, key: str) -> None:
+        """Count a file already in place (checked with :meth:`has_unchanged`) as this build's."""
+        self.current[rel] = key
+        self.unchanged += 1
 
     def copy(self, rel: str, source: Path, key: str) -> None:
         self._put(rel, key, lambda path: _replace_copy(path, source))
 
     def has_unchanged(self, rel: str, key: str) -> bool:
-        return self.previous.get(rel) == key and (self.root / rel).is_file()
+        return self.previous.get(rel) == key and os.path.isfile(f"{self.root}/{rel}")
 
     def finish(self) -> list[str]:
         """Delete what the previous build wrote and this one did not; save the new manifest."""
@@ -131,9 +152,9 @@ def _inside(path: Path, root: Path) -> bool:
 def _replace_bytes(path: Path, data: bytes) -> None:
     """Temp file + rename: a reader (the dev server) never sees a torn page.  No fsync: the
     output is derived and a rebuild restores it, and 8,000 fsyncs would dominate the build."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = _temp_name(path)
     try:
-        with os.fdopen(fd, "wb") as handle:
+        with open(tmp, "wb") as handle:
             handle.write(data)
         os.replace(tmp, path)
     except BaseException:
@@ -143,8 +164,7 @@ def _replace_bytes(path: Path, data: bytes) -> None:
 
 
 def _replace_copy(path: Path, source: Path) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
+    tmp = _temp_name(path)
     try:
         shutil.copyfile(source, tmp)
         os.replace(tmp, path)
@@ -152,6 +172,11 @@ def _replace_copy(path: Path, source: Path) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def _temp_name(path: Path) -> Path:
+    # One name per process: mkstemp's random names cost a measurable share of a build.
+    return path.with_name(f".{path.name}.{os.getpid()}.tmp")
 
 
 def _read_manifest(path: Path) -> dict[str, str]:

@@ -32,6 +32,8 @@ class RenderContext:
     settings: BuildSettings
     theme: Theme
     strings: Mapping[str, Mapping[str, str]]
+    languages: Mapping[str, views.Language]
+    key: str  # hash of everything above that shapes a page: part of every page cache key
 
     def static_url(self, name: str) -> str:
         return self.urls.url(f"{STATIC_FOLDER}/{name}") + f"?v={self.theme.static_key(name)}"
@@ -52,7 +54,7 @@ class RenderContext:
             site_title=self.site_title,
             canonical=canonical,
             alternates=alternates,
-            switcher=views.switcher(self.plan, self.urls, self.codes, lang, page_id),
+            switcher=views.switcher(self.plan, self.urls, self.languages, lang, page_id),
             home_url=self.urls.home(lang),
             css_url=self.static_url("polyfolio.css"),
             js_url=self.static_url("polyfolio.js"),
@@ -61,27 +63,29 @@ class RenderContext:
 
 
 @dataclass(frozen=True, slots=True)
-class ItemParts:
-    """What one item contributes to pages, prepared once and shared by every language."""
+class ItemMedia:
+    """An item's images as views, prepared once and shared by every language and page."""
 
-    body: Markup
     image: ImageView | None
     thumbnail: ImageView | None
 
 
-def render_home(ctx: RenderContext, lang: str, parts: Mapping[str, ItemParts]) -> str:
-    strings = ctx.strings[lang]
-    cards = [
+def home_cards(ctx: RenderContext, lang: str, media: Mapping[str, ItemMedia]) -> list[CardView]:
+    return [
         CardView(
             page_id=page.page_id,
             url=ctx.urls.item(lang, page.page_id),
             title=views.card_title(page.item),
             subtitle=views.text(page.item.data, "caption", "subtitle"),
-            thumbnail=parts[page.item.rel].thumbnail,
+            thumbnail=media[page.item.rel].thumbnail,
             content_lang=views.content_lang(page, ctx.codes),
         )
         for page in ctx.plan.in_language(lang)
     ]
+
+
+def render_home(ctx: RenderContext, lang: str, cards: list[CardView]) -> str:
+    strings = ctx.strings[lang]
     hero_title = strings.get("hero_title") or ctx.site_title or strings["portfolio"]
     page = ctx.page_view(
         lang,
@@ -98,14 +102,14 @@ def render_home(ctx: RenderContext, lang: str, parts: Mapping[str, ItemParts]) -
     )
 
 
-def item_view(ctx: RenderContext, page: PagePlan, parts: ItemParts) -> ItemView:
+def item_view(ctx: RenderContext, page: PagePlan, body: Markup, media: ItemMedia) -> ItemView:
     return ItemView(
         page_id=page.page_id,
         url=ctx.urls.item(page.lang, page.page_id),
         title=views.item_title(page.item),
         subtitle=views.text(page.item.data, "subtitle"),
-        image=parts.image,
-        body=parts.body,
+        image=media.image,
+        body=body,
         content_lang=views.content_lang(page, ctx.codes),
         notice=views.notice(page, ctx.strings[page.lang], ctx.settings.stale_notice),
     )

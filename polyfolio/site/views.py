@@ -38,6 +38,15 @@ class ImageView:
 
 
 @dataclass(frozen=True, slots=True)
+class Language:
+    """A site language: its code as the site writes it, its BCP 47 tag, its own name."""
+
+    code: str
+    tag: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
 class LinkView:
     lang: str
     tag: str
@@ -114,7 +123,11 @@ def notice(page: PagePlan, strings: Mapping[str, str], stale_notice: bool) -> st
 
 
 def switcher(
-    plan: SitePlan, urls: SiteUrls, codes: LanguageCodes, lang: str, page_id: str | None
+    plan: SitePlan,
+    urls: SiteUrls,
+    languages: Mapping[str, Language],
+    lang: str,
+    page_id: str | None,
 ) -> tuple[LinkView, ...]:
     """Links to the same item in every language (its page if built there, else that home)."""
     links = []
@@ -124,8 +137,8 @@ def switcher(
         links.append(
             LinkView(
                 lang=other,
-                tag=codes.to_bcp47(other),
-                name=codes.display_name(other),
+                tag=languages[other].tag,
+                name=languages[other].name,
                 href=href,
                 current=other == lang,
             )

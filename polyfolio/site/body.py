@@ -1,0 +1,45 @@
+"""An item's body to HTML: Liquid first (as Jekyll does), then Markdown.
+
+The engines are built on first use only, so a build whose items all come from the cache never
+imports or constructs them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from markupsafe import Markup
+
+from polyfolio.content.site import Item
+from polyfolio.diagnostics import Diagnostic
+
+if TYPE_CHECKING:
+    from polyfolio.site.liquid import LiquidRenderer
+    from polyfolio.site.markdown import MarkdownRenderer
+
+
+class BodyRenderer:
+    def __init__(self, liquid_site: Mapping[str, Any], raw_html: bool) -> None:
+        self._liquid_site = liquid_site
+        self._raw_html = raw_html
+
+    @cached_property
+    def _liquid(self) -> LiquidRenderer:
+        from polyfolio.site.liquid import LiquidRenderer
+
+        return LiquidRenderer(self._liquid_site)
+
+    @cached_property
+    def _markdown(self) -> MarkdownRenderer:
+        from polyfolio.site.markdown import MarkdownRenderer
+
+        return MarkdownRenderer(raw_html=self._raw_html)
+
+    def render(self, item: Item) -> tuple[Markup, list[Diagnostic]]:
+        document = item.document
+        text, problems = self._liquid.render(
+            document.body, {**item.data, "lang": item.lang}, item.rel, document.body_line
+        )
+        return Markup(self._markdown.render(text)), problems

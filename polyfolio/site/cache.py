@@ -1,0 +1,81 @@
+"""The page cache: what each item group produced last time, keyed by a hash of its inputs.
+
+A group is one ``page_id`` in every language.  Its key hashes everything its pages are made of
+(theme and code version, site settings, the bytes of its files, its images, which languages it
+exists in), so a hit means the pages would come out byte-identical: the build then keeps the
+files already in the output folder and repeats the group's warnings without rendering anything.
+Stored with :mod:`marshal` next to the front matter cache; a bad or foreign file is ignored.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import marshal
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from polyfolio.atomicfile import write_bytes_atomic
+from polyfolio.diagnostics import Diagnostic, Level, Location
+
+_FORMAT = f"pages-v1-py{sys.version_info.major}.{sys.version_info.minor}"
+FILE = "pages.marshal"
+
+DiagnosticTuple = tuple[str, int, int, str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class GroupEntry:
+    key: str
+    files: dict[str, str]  # output path → content key
+    diagnostics: tuple[DiagnosticTuple, ...]
+
+    def problems(self) -> list[Diagnostic]:
+        return [
+            Diagnostic(Location(path, line, col), Level(level), message)
+            for path, line, col, level, message in self.diagnostics
+        ]
+
+
+def as_tuples(diagnostics: list[Diagnostic]) -> tuple[DiagnosticTuple, ...]:
+    return tuple(
+        (d.location.path, d.location.line, d.location.col, d.level.value, d.message)
+        for d in diagnostics
+    )
+
+
+@dataclass(slots=True)
+class PageCache:
+    path: Path
+    entries: dict[str, GroupEntry] = field(default_factory=dict)
+    fresh: dict[str, GroupEntry] = field(default_factory=dict)
+
+    @classmethod
+    def open(cls, cache_dir: Path) -> PageCache:
+        cache = cls(cache_dir / FILE)
+        with contextlib.suppress(OSError, EOFError, ValueError, TypeError, KeyError):
+            payload = marshal.loads(cache.path.read_bytes())
+            if payload["format"] == _FORMAT:
+                cache.entries = {
+                    page_id: GroupEntry(key, files, tuple(map(tuple, diags)))
+                    for page_id, (key, files, diags) in payload["groups"].items()
+                }
+        return cache
+
+    def hit(self, page_id: str, key: str) -> GroupEntry | None:
+        entry = self.entries.get(page_id)
+        return entry if entry is not None and entry.key == key else None
+
+    def keep(self, page_id: str, entry: GroupEntry) -> None:
+        self.fresh[page_id] = entry
+
+    def save(self) -> None:
+        """Write this build's entries (dropping groups that no longer exist), if any changed."""
+        if self.fresh == self.entries:
+            return
+        groups = {
+            page_id: (entry.key, entry.files, list(entry.diagnostics))
+            for page_id, entry in sorted(self.fresh.items())
+        }
+        with contextlib.suppress(OSError):
+            write_bytes_atomic(self.path, marshal.dumps({"format": _FORMAT, "groups": groups}))

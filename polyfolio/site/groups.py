@@ -1,0 +1,168 @@
+"""Item groups (one ``page_id`` in every language): cache key, rendering, and parallel runs.
+
+A group's pages depend only on its own files, its images and the site-wide context, so groups
+are independent: unchanged ones come from the cache, the rest are rendered, split across
+processes when there are many.  Workers are forked, so they share the parent's read-only state
+without pickling it; each renders its groups, writes their files and sends back only small
+results (output keys, cache entries, diagnostics).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from typing import TypeVar
+
+from polyfolio.diagnostics import Diagnostic
+from polyfolio.site import pages
+from polyfolio.site.body import BodyRenderer
+from polyfolio.site.cache import GroupEntry, PageCache, as_tuples
+from polyfolio.site.output import OutputFolder, content_key
+from polyfolio.site.pages import ItemMedia, RenderContext
+
+# Below this many groups to render, a second process costs more than it saves.
+PARALLEL_THRESHOLD = 64
+
+
+@dataclass(frozen=True, slots=True)
+class GroupJob:
+    """Read-only state every group render needs."""
+
+    ctx: RenderContext
+    media: Mapping[str, ItemMedia]
+    bodies: BodyRenderer
+
+
+@dataclass(slots=True)
+class ChunkResult:
+    entries: dict[str, GroupEntry] = field(default_factory=dict)
+    files: dict[str, str] = field(default_factory=dict)
+    written: int = 0
+    unchanged: int = 0
+    conflicts: list[str] = field(default_factory=list)
+
+
+def group_key(job: GroupJob, page_id: str) -> str:
+    digest = hashlib.blake2b(f"{job.ctx.key}\0{page_id}".encode(), digest_size=16)
+    for lang, page in job.ctx.plan.pages[page_id].items():
+        item = page.item
+        digest.update(
+            f"\0{lang}\0{item.rel}\0{item.md5}\0{page.fallback}\0{page.stale}\0"
+            f"{job.media[item.rel]!r}".encode()
+        )
+    return digest.hexdigest()
+
+
+def render_group(job: GroupJob, page_id: str) -> tuple[dict[str, bytes], list[Diagnostic]]:
+    """The item page and fragment of ``page_id`` in each language; each body rendered once."""
+    ctx = job.ctx
+    problems: list[Diagnostic] = []
+    bodies = {}
+    files: dict[str, bytes] = {}
+    for page in ctx.plan.pages[page_id].values():
+        rel = page.item.rel
+        if rel not in bodies:
+            bodies[rel], found = job.bodies.render(page.item)
+            problems.extend(found)
+        item = pages.item_view(ctx, page, bodies[rel], job.media[rel])
+        files[ctx.urls.item_path(page.lang, page_id)] = pages.render_item(ctx, page, item).encode()
+        files[ctx.urls.fragment_path(page.lang, page_id)] = pages.render_fragment(
+            ctx, page, item
+        ).encode()
+    return files, problems
+
+
+def reuse_cached(
+    job: GroupJob, cache: PageCache, output: OutputFolder, page_ids: Sequence[str]
+) -> tuple[list[str], list[Diagnostic]]:
+    """Keep the groups whose cached files are still in place; return the rest to render."""
+    todo: list[str] = []
+    problems: list[Diagnostic] = []
+    for page_id in page_ids:
+        entry = cache.hit(page_id, group_key(job, page_id))
+        if entry is not None and all(output.has_unchanged(r, k) for r, k in entry.files.items()):
+            for rel, key in entry.files.items():
+                output.keep(rel, key)
+            cache.keep(page_id, entry)
+            problems.extend(entry.problems())
+        else:
+            todo.append(page_id)
+    return todo, problems
+
+
+def render_groups(job: GroupJob, output: OutputFolder, page_ids: Sequence[str]) -> ChunkResult:
+    """Render and write ``page_ids``; in two processes when worth it and safe to fork."""
+    if len(page_ids) < PARALLEL_THRESHOLD or not can_fork():
+        return _render_chunk(job, output, page_ids)
+    halves = [list(page_ids[0::2]), list(page_ids[1::2])]
+    results = run_forked(lambda chunk: _render_chunk(job, output, chunk), halves)
+    merged = ChunkResult()
+    for result in results:
+        merged.entries.update(result.entries)
+        merged.files.update(result.files)
+        merged.written += result.written
+        merged.unchanged += result.unchanged
+        merged.conflicts += result.conflicts
+    return merged
+
+
+def can_fork() -> bool:
+    """Forking a process that runs other threads (the dev server) risks copying a held lock."""
+    return (os.cpu_count() or 1) > 1 and threading.active_count() == 1 and hasattr(os, "fork")
+
+
+def _render_chunk(job: GroupJob, output: OutputFolder, page_ids: Sequence[str]) -> ChunkResult:
+    sink = output.child()
+    result = ChunkResult()
+    for page_id in page_ids:
+        files, problems = render_group(job, page_id)
+        keys = {rel: content_key(data) for rel, data in files.items()}
+        for rel, data in files.items():
+            sink.write(rel, data, keys[rel])
+        result.entries[page_id] = GroupEntry(group_key(job, page_id), keys, as_tuples(problems))
+    result.files = sink.current
+    result.written, result.unchanged, result.conflicts = (
+        sink.written,
+        sink.unchanged,
+        sink.conflicts,
+    )
+    return result
+
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def run_forked(work: Callable[[T], R], chunks: Sequence[T]) -> list[R]:
+    """``work`` over chunks: the first in this process, each other one in a forked child.  A
+    child that dies is not fatal: its chunk is redone here."""
+    context = multiprocessing.get_context("fork")
+    children = []
+    for chunk in chunks[1:]:
+        reader, writer = context.Pipe(duplex=False)
+        process = context.Process(target=_child, args=(work, chunk, writer), daemon=True)
+        process.start()
+        writer.close()
+        children.append((process, reader, chunk))
+    results = [work(chunks[0])]
+    for process, reader, chunk in children:
+        try:
+            results.append(reader.recv())
+        except (EOFError, OSError):
+            results.append(work(chunk))
+        finally:
+            reader.close()
+            process.join()
+    return results
+
+
+def _child(work: Callable[[T], R], chunk: T, writer: Connection) -> None:
+    try:
+        writer.send(work(chunk))
+    finally:
+        writer.close()
