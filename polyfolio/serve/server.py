@@ -86,7 +86,11 @@ class DevServer:
         self._http_thread.start()
         if self._watch:
             self._watcher = Watcher(self._watch, self._ignored, self._changed)
-            self._watcher.start()
+            try:
+                self._watcher.start()
+            except Exception:
+                self.stop()
+                raise
 
     def rebuild(self) -> BuildOutcome:
         """Run the builder (one build at a time), publish its outcome, wake the browsers."""

@@ -26,11 +26,15 @@ class Watcher:
         self._on_change = on_change
         self._stop = threading.Event()
         self._ready = threading.Event()
+        self._failure: Exception | None = None
         self._thread = threading.Thread(target=self._run, name="polyfolio-watch", daemon=True)
 
     def start(self, timeout: float = 10.0) -> None:
+        """Start watching; a folder that cannot be watched raises here, not silently later."""
         self._thread.start()
         self._ready.wait(timeout)
+        if self._failure is not None:
+            raise self._failure
 
     def stop(self, timeout: float = 5.0) -> None:
         self._stop.set()
@@ -38,6 +42,13 @@ class Watcher:
             self._thread.join(timeout)
 
     def _run(self) -> None:
+        try:
+            self._watch()
+        except Exception as exc:  # reported by start() when it happens before watching began
+            self._failure = exc
+            self._ready.set()
+
+    def _watch(self) -> None:
         default_filter = watchfiles.DefaultFilter()
 
         def wanted(change: watchfiles.Change, path: str) -> bool:

@@ -174,3 +174,12 @@ def test_overlay_text_is_ascii_safe_for_any_page_encoding() -> None:
     injected = inject_into_html(b"<body></body>", "t-1", outcome)
     injected.decode("ascii")
     assert "&#946;" in injected.decode("ascii")  # β
+
+
+def test_a_folder_that_cannot_be_watched_fails_at_start(tmp_path: Path) -> None:
+    missing = tmp_path / "no-such-folder"
+    server = DevServer(tmp_path, lambda: BuildOutcome(True), [missing], port=0, on_build=quiet)
+    with pytest.raises(FileNotFoundError):
+        server.start()
+    with pytest.raises(ConnectionRefusedError):  # and it did not leave a server behind
+        raw_get(server.port, "/")
