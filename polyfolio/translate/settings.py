@@ -35,17 +35,7 @@ from urllib.parse import urlsplit
 
 from polyfolio.content.config import SiteConfig
 from polyfolio.translate.engines.base import ENGINE_NAMES, BatchContext, EngineNotConfigured, Term
-
-# The same default as polyfolio.translate.segments.DEFAULT_TRANSLATABLE (a test keeps them equal);
-# kept here so settings load without the segmenter and its Markdown parser.
-DEFAULT_TRANSLATABLE: tuple[str, ...] = (
-    "caption.title",
-    "caption.subtitle",
-    "title",
-    "subtitle",
-    "alt",
-    "description",
-)
+from polyfolio.translate.segments import DEFAULT_TRANSLATABLE
 
 SECTION = "translate"
 KNOWN_KEYS = (

@@ -97,6 +97,7 @@ def test_a_batch_goes_as_xml_tagged_texts(fake_deepl: FakeDeepL) -> None:
     assert body["text"] == [BATCH[0].text, BATCH[1].text]  # the empty text is not sent
     assert (body["source_lang"], body["target_lang"]) == ("EN", "EL")
     assert body["tag_handling"] == "xml"
+    assert body["non_splitting_tags"] == ["b1", "x1"]
     assert body["split_sentences"] == "nonewlines"
     assert "glossary_id" not in body
 

@@ -118,8 +118,3 @@ def test_batch_context_holds_only_terms_that_occur() -> None:
     assert tagged.batch_context(texts, source_lang="en", target_lang="el") == context
     german = tagged.batch_context(texts, source_lang="en", target_lang="de")
     assert german.glossary == (Term("neck", "Hals"),)
-
-
-def test_default_translatable_matches_the_segmenter() -> None:
-    segments = pytest.importorskip("polyfolio.translate.segments")
-    assert segments.DEFAULT_TRANSLATABLE == DEFAULT_TRANSLATABLE

@@ -16,6 +16,7 @@ import asyncio
 import hashlib
 import json
 import logging
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import ParamSpec, TypeVar
 
@@ -31,11 +32,13 @@ from polyfolio.translate.engines.base import (
     redact,
 )
 from polyfolio.translate.engines.keys import api_key
+from polyfolio.translate.placeholders import placeholder_tokens
 from polyfolio.translate.settings import TranslateSettings
 
 KEY_NAME = "DEEPL_AUTH_KEY"
 GLOSSARY_PREFIX = "polyfolio"
 _QUOTA_EXCEEDED = 456
+_TAG_NAME = re.compile(r"[A-Za-z]+[0-9]+")
 
 log = logging.getLogger(__name__)
 _P = ParamSpec("_P")
@@ -166,6 +169,7 @@ class DeepLEngine:
             source_lang=deepl_source(context.source_lang),
             target_lang=deepl_target(context.target_lang),
             tag_handling="xml",
+            non_splitting_tags=placeholder_tag_names(texts) or None,
             split_sentences="nonewlines",
             preserve_formatting=True,
             glossary=glossary_id,
@@ -200,6 +204,17 @@ class DeepLEngine:
         detail = " ".join(redact(str(exc), self._secrets).split())[:200]
         retryable = exc.should_retry or (status is not None and status >= 500)
         return EngineError(f"DeepL: {detail}", retryable=retryable)
+
+
+def placeholder_tag_names(texts: Sequence[str]) -> list[str]:
+    """The placeholder tags' names (``x3``, ``b1``): inline markup never splits a sentence."""
+    names = {
+        name
+        for text in texts
+        for token in placeholder_tokens(text)
+        for name in _TAG_NAME.findall(token)
+    }
+    return sorted(names)
 
 
 def glossary_name(pair: tuple[str, str], entries: Mapping[str, str]) -> str:
