@@ -210,6 +210,19 @@ def test_greek_body_keeps_every_line_layout_and_markup(en: Path, gr: Path) -> No
             assert translated == mine, where
 
 
+@pytest.mark.parametrize(("en", "gr"), pairs(), ids=lambda p: p.name)
+def test_the_target_writer_rebuilds_each_greek_file_from_its_texts(en: Path, gr: Path) -> None:
+    """The Greek files are exactly what the translation writer produces from their texts."""
+    from polyfolio.translate.segments import segment_document
+    from polyfolio.translate.target import build_target, read_target_texts
+
+    source = segment_document(read(en))
+    texts = read_target_texts(source, read(gr))
+    assert texts is not None
+    rebuilt = build_target(source, texts, lang="gr", source_hash=md5_hex(en.read_bytes()))
+    assert rebuilt.to_bytes() == gr.read_bytes()
+
+
 def test_one_english_text_has_one_greek_translation() -> None:
     seen: dict[str, str] = {}
     repeated = 0
