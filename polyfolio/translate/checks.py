@@ -1,0 +1,151 @@
+"""Check an engine's answer for one segment before anything is written.
+
+An answer is accepted only when it hands back every placeholder exactly once and properly
+nested, and brings nothing the source segment lacks that could change the page beyond its text:
+no HTML tag (an engine must not be able to inject ``<script>``), no link syntax, URL, e-mail
+address or Liquid, no control characters.  Numbers must survive, the text must not be empty
+or of an absurd length, and it must not echo instructions back.
+
+Each rule is a small function ``(source text, answer text) -> Problem | None`` working on the
+texts without their tokens; :func:`check_translation` runs them in order.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from polyfolio.translate.placeholders import TEXT_ATOM_RE, placeholder_problems, text_only
+from polyfolio.translate.segments import Segment
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    code: str  # placeholder, html, link, liquid, control, number, empty, length, echo
+    message: str
+
+
+MIN_RATIO = 0.3
+MAX_RATIO = 3.5
+RATIO_FROM = 20  # characters of source text below which any length is plausible
+
+_HTML = re.compile(r"<\s*/?\s*([a-z][a-z0-9-]*|!--|!\[cdata\[|![a-z]|\?)", re.IGNORECASE)
+_LINK_SYNTAX = re.compile(
+    r"\]\s*[(\[:]|<[a-z][a-z0-9+.-]*:[^\s<>]*>|\b(?:javascript|data|vbscript|mailto|file):",
+    re.IGNORECASE,
+)
+_LIQUID = re.compile(r"\{\{|\{%|\}\}|%\}")
+_DIGITS = re.compile(r"[0-9]+")
+_ECHO = re.compile(
+    r"\b(?:ignore (?:all |the )?(?:previous|above|prior) instructions"
+    r"|as an ai\b|here is the translation|translation:|translated text:"
+    r"|i cannot translate|i'm sorry, but)",
+    re.IGNORECASE,
+)
+_INVISIBLE_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def check_translation(segment: Segment, translated: str) -> list[Problem]:
+    """Everything wrong with ``translated`` as a translation of ``segment``; ``[]`` accepts it."""
+    expected = [token for token, _ in segment.placeholders]
+    problems = [Problem("placeholder", text) for text in placeholder_problems(expected, translated)]
+    source, answer = text_only(segment.text), text_only(translated)
+    for rule in _RULES:
+        problem = rule(source, answer)
+        if problem is not None:
+            problems.append(problem)
+    return problems
+
+
+def _new(pattern: re.Pattern[str], source: str, answer: str) -> list[str]:
+    """Matches of ``pattern`` in ``answer`` that ``source`` does not have as often."""
+    have = Counter(match.group().lower() for match in pattern.finditer(source))
+    new: list[str] = []
+    for match in pattern.finditer(answer):
+        found = match.group().lower()
+        if have[found] > 0:
+            have[found] -= 1
+        else:
+            new.append(match.group())
+    return new
+
+
+def _html(source: str, answer: str) -> Problem | None:
+    new = _new(_HTML, source, answer)
+    return Problem("html", f"HTML the source does not have: {new[0]}") if new else None
+
+
+def _link(source: str, answer: str) -> Problem | None:
+    new = _new(TEXT_ATOM_RE, source, answer) + _new(_LINK_SYNTAX, source, answer)
+    if not new:
+        return None
+    return Problem("link", f"link, URL or address the source does not have: {new[0]}")
+
+
+def _liquid(source: str, answer: str) -> Problem | None:
+    new = _new(_LIQUID, source, answer)
+    return Problem("liquid", f"Liquid the source does not have: {new[0]}") if new else None
+
+
+def _control(source: str, answer: str) -> Problem | None:
+    for char in answer:
+        category = unicodedata.category(char)
+        hidden = char in _INVISIBLE_CONTROLS or (category == "Cc" and char not in "\n\t")
+        if hidden and char not in source:
+            return Problem("control", f"control character U+{ord(char):04X}")
+    return None
+
+
+def _number(source: str, answer: str) -> Problem | None:
+    # Digit runs, so "1,000" and "1.000" agree and a reordered sentence is fine.
+    wanted = Counter(_DIGITS.findall(source))
+    found = Counter(_DIGITS.findall(answer))
+    if wanted == found:
+        return None
+    lost = sorted((wanted - found).elements())
+    added = sorted((found - wanted).elements())
+    detail = ", ".join(
+        part
+        for part in (
+            f"lost {' '.join(lost)}" if lost else "",
+            f"added {' '.join(added)}" if added else "",
+        )
+        if part
+    )
+    return Problem("number", f"numbers differ: {detail}")
+
+
+def _empty(source: str, answer: str) -> Problem | None:
+    if source.strip() and not answer.strip():
+        return Problem("empty", "empty translation")
+    return None
+
+
+def _length(source: str, answer: str) -> Problem | None:
+    size = len(source.strip())
+    if size <= RATIO_FROM or not answer.strip():
+        return None
+    ratio = len(answer.strip()) / size
+    if MIN_RATIO <= ratio <= MAX_RATIO:
+        return None
+    return Problem("length", f"length {ratio:.2f}× the source's (allowed {MIN_RATIO}–{MAX_RATIO})")
+
+
+def _echo(source: str, answer: str) -> Problem | None:
+    new = _new(_ECHO, source, answer)
+    return Problem("echo", f"reads like an answer to instructions: {new[0]!r}") if new else None
+
+
+_RULES: tuple[Callable[[str, str], Problem | None], ...] = (
+    _html,
+    _link,
+    _liquid,
+    _control,
+    _number,
+    _empty,
+    _length,
+    _echo,
+)
