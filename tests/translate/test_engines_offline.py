@@ -13,10 +13,12 @@ from polyfolio.translate.engines import (
     create_engine,
 )
 from polyfolio.translate.engines.keys import api_key
+from polyfolio.translate.placeholders import placeholder_tokens
+from polyfolio.translate.pseudo import pseudolocalize
 from polyfolio.translate.settings import TranslateSettings
 
 CONTEXT = BatchContext("en", "el")
-BATCH = [Request("a", 'Botox <x id="1"/> eases *frown* lines.'), Request("b", "")]
+BATCH = [Request("a", "Botox <x1/> eases <i2>frown</i2> lines."), Request("b", "")]
 
 
 def test_no_engine_says_how_to_configure_one() -> None:
@@ -37,11 +39,11 @@ def test_copy_returns_every_text_unchanged() -> None:
 
 
 def test_pseudo_uses_the_pseudolocalizer() -> None:
-    pseudo = pytest.importorskip("polyfolio.translate.pseudo")
     engine = create_engine(TranslateSettings(engine="pseudo"))
     result = asyncio.run(engine.translate(BATCH, CONTEXT))
-    assert result == {request.id: pseudo.pseudolocalize(request.text) for request in BATCH}
+    assert result == {request.id: pseudolocalize(request.text) for request in BATCH}
     assert result["a"] != BATCH[0].text
+    assert placeholder_tokens(result["a"]) == placeholder_tokens(BATCH[0].text)
     assert engine.settings_key() == "pseudo"
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from polyfolio.translate.engines.base import BatchContext, Request
+from polyfolio.translate.pseudo import pseudolocalize
 
 
 class PseudoEngine:
@@ -16,9 +17,6 @@ class PseudoEngine:
         return "pseudo"
 
     async def translate(self, batch: Sequence[Request], context: BatchContext) -> dict[str, str]:
-        # Imported here so the engine registry loads without the text transformer.
-        from polyfolio.translate.pseudo import pseudolocalize
-
         return {request.id: pseudolocalize(request.text) for request in batch}
 
     async def aclose(self) -> None:
