@@ -86,11 +86,11 @@ def new(directory: Path) -> int:
 def status(site: Path, as_json: bool, check: bool) -> int:
     """Translation state of every item in every language."""
     from polyfolio.content.site import load_site
-    from polyfolio.translate.status import State, site_status, summary
+    from polyfolio.translate.status import State, site_status, summary, with_changed_counts
 
     loaded = load_site(site)
     print_diagnostics([d for d in loaded.problems if d.is_error])
-    entries = site_status(loaded)
+    entries = with_changed_counts(loaded, site_status(loaded))
     if as_json:
         click.echo(json.dumps([e.to_json() for e in entries], ensure_ascii=False, indent=1))
     else:
@@ -206,9 +206,49 @@ def serve(site: Path, port: int, host: str) -> int:
 @click.option("--to", "languages", multiple=True, help="Target language (repeatable).")
 @click.option("--engine", help="Engine name, overriding polyfolio.translate.engine.")
 @click.option("--dry-run", is_flag=True, help="Say what would be sent, send nothing.")
-def translate(site: Path, languages: tuple[str, ...], engine: str | None, dry_run: bool) -> int:
+@click.option("--json", "as_json", is_flag=True, help="Print the plan or the outcome as JSON.")
+@click.option(
+    "--force", is_flag=True, help="Retranslate stale files whose earlier source is unknown."
+)
+@click.option("--accept", is_flag=True, help="Mark existing translations current, text unchanged.")
+def translate(
+    site: Path,
+    languages: tuple[str, ...],
+    engine: str | None,
+    dry_run: bool,
+    as_json: bool,
+    force: bool,
+    accept: bool,
+) -> int:
     """Bring translations up to date."""
-    raise click.UsageError("translate is not implemented yet")  # replaced by translate.run
+    from polyfolio.translate.engines import EngineNotConfigured
+    from polyfolio.translate.plan import UnknownLanguage
+    from polyfolio.translate.report import print_accepted, print_outcome, print_plan
+
+    if accept and (dry_run or force or engine):
+        raise click.UsageError(
+            "--accept changes no text: it takes no --dry-run, --force or --engine"
+        )
+    try:
+        if accept:
+            from polyfolio.translate.accept import accept_translations
+
+            accepted = accept_translations(site, languages)
+            print_diagnostics(accepted.diagnostics)
+            print_accepted(accepted, as_json=as_json)
+            return EXIT_FAILED if accepted.failed else EXIT_OK
+        from polyfolio.translate.run import TranslateOptions, translate_site
+
+        options = TranslateOptions(languages, engine, dry_run, force, progress=not as_json)
+        report = translate_site(site, options)
+    except (EngineNotConfigured, UnknownLanguage) as exc:
+        raise click.UsageError(str(exc)) from None
+    print_diagnostics(report.diagnostics)
+    if dry_run:
+        print_plan(report.plan, as_json=as_json)
+    else:
+        print_outcome(report, as_json=as_json)
+    return EXIT_FAILED if report.failed else EXIT_OK
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -176,22 +176,33 @@ class TranslationMemory:
         return Stored(source_text, target_text, Origin(origin))
 
     def store(self, pair: Pair, texts: Iterable[tuple[str, str]], origin: Origin) -> None:
-        """Record (source text, target text) pairs in one transaction.
+        """Record (source text, target text) pairs of one language pair in one transaction."""
+        self.store_many(((pair, source, target) for source, target in texts), origin)
+
+    def store_many(self, rows: Iterable[tuple[Pair, str, str]], origin: Origin) -> None:
+        """Record (pair, source text, target text) rows in one transaction.
 
         Engine answers are stored under the pair's settings key; human and accepted texts under
         :data:`NO_ENGINE`, so they serve every engine.
         """
-        key = pair.settings_key if origin is Origin.ENGINE else NO_ENGINE
         now = time.time()
-        rows = [
-            (source, pair.source_lang, pair.target_lang, key, target, str(origin), now)
-            for source, target in texts
+        values = [
+            (
+                source,
+                pair.source_lang,
+                pair.target_lang,
+                pair.settings_key if origin is Origin.ENGINE else NO_ENGINE,
+                target,
+                str(origin),
+                now,
+            )
+            for pair, source, target in rows
         ]
-        if not rows:
+        if not values:
             return
         with self._transaction():
             self._db.executemany(
-                "INSERT OR REPLACE INTO translations VALUES (?, ?, ?, ?, ?, ?, ?)", rows
+                "INSERT OR REPLACE INTO translations VALUES (?, ?, ?, ?, ?, ?, ?)", values
             )
 
     def count(self) -> int:
@@ -201,12 +212,19 @@ class TranslationMemory:
 
     def add_source(self, content: bytes) -> str:
         """Keep a source file version; returns its MD5 hex (what ``source_hash`` holds)."""
-        digest = md5_hex(content)
-        with self._transaction():
-            self._db.execute(
-                "INSERT OR IGNORE INTO sources VALUES (?, ?, ?)", (digest, content, time.time())
-            )
-        return digest
+        return self.add_sources([content])[0]
+
+    def add_sources(self, contents: Iterable[bytes]) -> list[str]:
+        """Keep several source file versions in one transaction; returns their MD5 hex."""
+        now = time.time()
+        rows = {md5_hex(content): content for content in contents}
+        if rows:
+            with self._transaction():
+                self._db.executemany(
+                    "INSERT OR IGNORE INTO sources VALUES (?, ?, ?)",
+                    [(digest, content, now) for digest, content in rows.items()],
+                )
+        return list(rows)
 
     def source(self, md5: str) -> bytes | None:
         row = self._db.execute("SELECT content FROM sources WHERE md5 = ?", (md5,)).fetchone()

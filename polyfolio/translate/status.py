@@ -7,7 +7,7 @@ same check anyone can do with ``md5sum``.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from polyfolio.content.site import Item, Site
@@ -27,6 +27,8 @@ class Entry:
     state: State
     source: Item | None
     target: Item | None
+    # for a stale entry: source segments changed since the translation was made (None: unknown)
+    changed_segments: int | None = None
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -37,6 +39,7 @@ class Entry:
             "target": self.target.rel if self.target else None,
             "source_hash": self.source.md5 if self.source else None,
             "target_source_hash": self.target.source_hash if self.target else None,
+            "changed_segments": 0 if self.state is State.CURRENT else self.changed_segments,
         }
 
 
@@ -44,6 +47,27 @@ def site_status(site: Site) -> list[Entry]:
     """One entry per (item, target language), plus one per orphaned target, in a stable order."""
     entries = list(_source_entries(site)) + list(_orphan_entries(site))
     return sorted(entries, key=lambda e: (e.page_id, e.lang))
+
+
+def with_changed_counts(site: Site, entries: list[Entry]) -> list[Entry]:
+    """``entries`` with ``changed_segments`` filled in for the stale ones.
+
+    Only stale entries need the translation memory and the segmenter, so a site with none pays
+    for neither (both are imported and opened here, lazily).
+    """
+    from polyfolio.translate.memory import memory_path
+
+    if not any(e.state is State.STALE for e in entries) or not memory_path(site.root).is_file():
+        return entries  # nothing to count, or no memory to count with: every count is unknown
+    from polyfolio.translate.plan import changed_segment_counts
+
+    counts = changed_segment_counts(site, [e for e in entries if e.state is State.STALE])
+    return [
+        replace(entry, changed_segments=counts.get((entry.page_id, entry.lang)))
+        if entry.state is State.STALE
+        else entry
+        for entry in entries
+    ]
 
 
 def _source_entries(site: Site) -> Iterator[Entry]:

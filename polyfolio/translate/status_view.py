@@ -22,11 +22,19 @@ _HEADER = ("page_id", "lang", "state", "file")
 
 
 def status_rows(entries: Sequence[Entry]) -> list[tuple[str, ...]]:
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for entry in entries:
         item = entry.target or entry.source
-        rows.append((entry.page_id, entry.lang, str(entry.state), item.rel if item else ""))
+        rows.append((entry.page_id, entry.lang, _state_cell(entry), item.rel if item else ""))
     return rows
+
+
+def _state_cell(entry: Entry) -> str:
+    """The state; for a stale entry with how many segments changed ("?" when unknown)."""
+    if entry.state is not State.STALE:
+        return str(entry.state)
+    changed = "?" if entry.changed_segments is None else str(entry.changed_segments)
+    return f"stale ({changed} changed)"
 
 
 def print_status_table(entries: Sequence[Entry], colour: bool | None = None) -> None:
