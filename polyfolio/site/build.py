@@ -148,8 +148,10 @@ def _site_files(ctx: RenderContext, media: Mapping[str, ItemMedia]) -> dict[str,
         files[ctx.urls.not_found_path(lang)] = SiteFile(
             _key(ctx, "404", lang), partial(pages.render_not_found, ctx, lang)
         )
-    entries = _sitemap_entries(ctx)
-    files["sitemap.xml"] = SiteFile(_key(ctx, "sitemap", entries), partial(sitemap_xml, entries))
+    translations = [(page_id, ctx.plan.translations(page_id)) for page_id in ctx.plan.order]
+    files["sitemap.xml"] = SiteFile(
+        _key(ctx, "sitemap", translations), lambda: sitemap_xml(_sitemap_entries(ctx))
+    )
     robots = robots_txt(ctx.urls.absolute(ctx.urls.url("sitemap.xml")))
     files["robots.txt"] = SiteFile(_key(ctx, robots), lambda: robots)
     return files
@@ -204,10 +206,7 @@ def _render_context(
         default_lang_at_root=settings.default_lang_at_root,
         collection=config.collection,
     )
-    languages = {
-        lang: views.Language(lang, codes.to_bcp47(lang), codes.display_name(lang))
-        for lang in plan.languages
-    }
+    languages = {lang: views.Language(lang, codes.to_bcp47(lang), codes) for lang in plan.languages}
     theme = Theme(site.root)
     key = hashlib.blake2b(
         repr((theme.version, config, settings, strings, languages, urls)).encode(), digest_size=16

@@ -16,11 +16,12 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path, PurePosixPath
-from typing import Any
-
-from PIL import Image, ImageOps, UnidentifiedImageError
+from typing import TYPE_CHECKING, Any
 
 from polyfolio.atomicfile import write_bytes_atomic, write_text_atomic
+
+if TYPE_CHECKING:
+    from PIL.Image import Image as PILImage
 
 WIDTHS = (400, 800, 1200)
 QUALITY = 80
@@ -142,6 +143,8 @@ def _make_variants(
     path: str, digest: str, cache_dir: str, widths: tuple[int, ...]
 ) -> dict[str, Any] | str:
     """Encode the variants of one image (runs in a worker process); a message when unreadable."""
+    from PIL import Image, ImageOps, UnidentifiedImageError  # only when an image is made
+
     stem = _safe_stem(Path(path).stem)
     try:
         with Image.open(path) as opened:
@@ -171,7 +174,7 @@ def _make_variants(
     return {"width": width, "height": height, "variants": variants}
 
 
-def _encode(image: Image.Image) -> bytes:
+def _encode(image: PILImage) -> bytes:
     buffer = BytesIO()
     image.save(buffer, "WEBP", quality=QUALITY, method=4)
     return buffer.getvalue()

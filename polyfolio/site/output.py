@@ -73,7 +73,8 @@ class OutputFolder:
         for rel in planned:
             claimed.setdefault(rel, "")
         self.root.mkdir(parents=True, exist_ok=True)
-        _write_manifest(self.root / MANIFEST, claimed)
+        if len(claimed) != len(self.previous) or not (self.root / MANIFEST).is_file():
+            _write_manifest(self.root / MANIFEST, claimed)
 
     def child(self) -> OutputFolder:
         """A writer sharing this folder and its previous manifest, with its own tally (for a
@@ -116,7 +117,8 @@ class OutputFolder:
             path.unlink()
             deleted.append(rel)
             self._prune_empty(path.parent)
-        _write_manifest(self.root / MANIFEST, self.current)
+        if self.current != self.previous:
+            _write_manifest(self.root / MANIFEST, self.current)
         return deleted
 
     def _put(self, rel: str, key: str, writer: Callable[[Path], None]) -> None:

@@ -36,7 +36,8 @@ class RenderContext:
     key: str  # hash of everything above that shapes a page: part of every page cache key
 
     def static_url(self, name: str) -> str:
-        return self.urls.url(f"{STATIC_FOLDER}/{name}") + f"?v={self.theme.static_key(name)}"
+        """A static file's URL with a short hash of its bytes, so browsers never use a stale one."""
+        return self.urls.url(f"{STATIC_FOLDER}/{name}") + f"?v={self.theme.static_keys[name]}"
 
     def page_view(
         self,

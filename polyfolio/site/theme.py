@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 import polyfolio
 
@@ -27,7 +29,25 @@ class Theme:
     def __init__(self, site_root: Path) -> None:
         self.template_dirs = [site_root / OVERRIDES / "templates", BUILT_IN_TEMPLATES]
         self.static_dirs = [site_root / OVERRIDES / "static", BUILT_IN_STATIC]
-        self.env = Environment(
+        self.static_files = self._static_files()
+        self.static_keys = {
+            name: hashlib.blake2b(path.read_bytes(), digest_size=4).hexdigest()
+            for name, path in self.static_files.items()
+        }
+        self.version = self._version()
+
+    @cached_property
+    def env(self) -> Environment:
+        """Made on first use: a build whose pages all come from the cache never needs it."""
+        from jinja2 import (
+            ChoiceLoader,
+            Environment,
+            FileSystemLoader,
+            StrictUndefined,
+            select_autoescape,
+        )
+
+        return Environment(
             loader=ChoiceLoader([FileSystemLoader(str(d)) for d in self.template_dirs]),
             autoescape=select_autoescape(["html", "xml"], default_for_string=True),
             undefined=StrictUndefined,
@@ -35,15 +55,9 @@ class Theme:
             lstrip_blocks=True,
             keep_trailing_newline=True,
         )
-        self.static_files = self._static_files()
-        self.version = self._version()
 
     def render(self, name: str, **context: Any) -> str:
         return self.env.get_template(name).render(**context)
-
-    def static_key(self, name: str) -> str:
-        """A short hash of a static file's bytes, for cache-busting its URL."""
-        return hashlib.blake2b(self.static_files[name].read_bytes(), digest_size=4).hexdigest()
 
     def _static_files(self) -> Mapping[str, Path]:
         files: dict[str, Path] = {}

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from markupsafe import Markup
@@ -37,13 +38,18 @@ class ImageView:
     sizes: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Language:
-    """A site language: its code as the site writes it, its BCP 47 tag, its own name."""
+    """A site language: its code as the site writes it, its BCP 47 tag, its own name (looked
+    up on first use: the name data is slow to load and cached builds never need it)."""
 
     code: str
     tag: str
-    name: str
+    codes: LanguageCodes = field(repr=False, compare=False)
+
+    @cached_property
+    def name(self) -> str:
+        return self.codes.display_name(self.code)
 
 
 @dataclass(frozen=True, slots=True)
