@@ -12,6 +12,7 @@ import ipaddress
 import socket
 import sys
 import threading
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import TracebackType
@@ -25,8 +26,15 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 
 
+SHOWN_CHANGES = 3
+
+
 def _ignore_nothing(path: Path) -> bool:
     return False
+
+
+def _to_stderr(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
 
 
 class DevServer:
@@ -40,14 +48,18 @@ class DevServer:
         ignore: Callable[[Path], bool] = _ignore_nothing,
         base_path: str = "/",
         on_build: Callable[[BuildOutcome], None] | None = None,
+        log: Callable[[str], None] = _to_stderr,
     ) -> None:
-        """``base_path``: where ``root_dir`` appears in URLs (a site's baseurl, e.g. ``/docs``)."""
+        """``base_path``: where ``root_dir`` appears in URLs (a site's baseurl, e.g. ``/docs``).
+        ``on_build`` hears every build's outcome (default: its messages and time go to ``log``).
+        """
         self.root_dir = root_dir
         self.host = host
         self._builder = builder
-        self._watch = list(watch)
+        self._watch = [path.resolve() for path in watch]
         self._ignore = ignore
-        self._on_build = on_build or print_outcome
+        self._log = log
+        self._on_build = on_build or self._log_outcome
         self._base_path = "/" + base_path.strip("/") + "/" if base_path.strip("/") else "/"
         self._port = port
         self._served_root = root_dir.resolve()
@@ -93,11 +105,11 @@ class DevServer:
                 raise
 
     def rebuild(self) -> BuildOutcome:
-        """Run the builder (one build at a time), publish its outcome, wake the browsers."""
+        """Run the builder (one build at a time), report, then wake the browsers."""
         with self._build_lock:
             outcome = run_builder(self._builder)
+            self._on_build(outcome)
             self._hub.publish(outcome)
-        self._on_build(outcome)
         return outcome
 
     def wait(self) -> None:
@@ -132,14 +144,22 @@ class DevServer:
         return path.resolve().is_relative_to(self._served_root) or self._ignore(path)
 
     def _changed(self, paths: set[Path]) -> None:
+        names = sorted(self._shown(path) for path in paths)
+        more = f" and {len(names) - SHOWN_CHANGES} more" if len(names) > SHOWN_CHANGES else ""
+        self._log(f"{time.strftime('%H:%M:%S')} changed: {', '.join(names[:SHOWN_CHANGES])}{more}")
         self.rebuild()
 
+    def _shown(self, path: Path) -> str:
+        for folder in self._watch:
+            if path.is_relative_to(folder):
+                return path.relative_to(folder).as_posix()
+        return str(path)
 
-def print_outcome(outcome: BuildOutcome) -> None:
-    for message in outcome.messages:
-        print(message, file=sys.stderr)
-    verdict = "built" if outcome.ok else "build FAILED"
-    print(f"{verdict} in {outcome.seconds:.2f} s", file=sys.stderr)
+    def _log_outcome(self, outcome: BuildOutcome) -> None:
+        for message in outcome.messages:
+            self._log(message)
+        verdict = "built" if outcome.ok else "build FAILED"
+        self._log(f"{time.strftime('%H:%M:%S')} {verdict} in {outcome.seconds:.2f} s")
 
 
 def _family(host: str) -> int:

@@ -53,6 +53,7 @@ class LiveSite:
     out: Path
     builder: ScriptedBuilder
     server: DevServer
+    log: list[str]
 
 
 @pytest.fixture
@@ -66,9 +67,10 @@ def live(tmp_path: Path) -> Iterator[LiveSite]:
     def ignore(path: Path) -> bool:
         return path.is_relative_to(site / ".polyfolio")
 
-    server = DevServer(out, builder, [site], port=0, ignore=ignore, on_build=quiet)
+    log: list[str] = []
+    server = DevServer(out, builder, [site], port=0, ignore=ignore, log=log.append)
     with server:
-        yield LiveSite(site, out, builder, server)
+        yield LiveSite(site, out, builder, server, log)
 
 
 def _connect(port: int) -> EventStream:
@@ -96,6 +98,8 @@ def test_a_change_rebuilds_and_announces_a_reload(live: LiveSite) -> None:
     page = raw_get(live.server.port, "/").body
     assert b"<p>second</p>" in page
     assert f'data-polyfolio-build="{tag}"'.encode() in page
+    assert any(line.endswith(" changed: page.md") for line in live.log)
+    assert live.log[-1].endswith(" built in 0.01 s")
 
 
 def test_output_and_ignored_folders_do_not_trigger_builds(live: LiveSite) -> None:
@@ -122,6 +126,8 @@ def test_failed_build_shows_escaped_overlay_and_keeps_serving(live: LiveSite) ->
         assert b"&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; more" in page
         assert b"<script>alert" not in page
         assert b"_portfolio/x.md:3:8" in page
+        assert HOSTILE in live.log  # the terminal gets the messages too
+        assert live.log[-1].endswith(" build FAILED in 0.01 s")
         missing = raw_get(live.server.port, "/nothing-here.html")
         assert missing.status == 404
         assert OVERLAY_ID.encode() in missing.body  # even a first build that failed shows it
