@@ -22,6 +22,7 @@ class FakeOpenAI(FakeServer):
         self.latency = 0.0
         self.finish_reason = "stop"
         self.api_key: str | None = None  # when set, other keys get a 401 that echoes them
+        self.json_mode = True  # False: refuse response_format with a 400, as some servers do
 
     @property
     def base_url(self) -> str:
@@ -46,6 +47,8 @@ class FakeOpenAI(FakeServer):
         if self.api_key is not None and sent != f"Bearer {self.api_key}":
             # Real servers echo (part of) a wrong key; the engine must not pass it on.
             return error(401, message=f"Incorrect API key provided: {sent.removeprefix('Bearer ')}")
+        if not self.json_mode and "response_format" in request.json:
+            return error(400, message="response_format is not supported by this server")
         if not request.segments:
             return error(400, message="no segments in the request")
         items = [{"id": id_, "text": self.translate(text)} for id_, text in request.segments]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from servers import behaviours
-from servers.base import error, hang
+from servers.base import Reply, error, hang
 from servers.openai_server import FakeOpenAI
 
 from polyfolio.translate.engines import (
@@ -161,6 +161,32 @@ def test_http_errors_map_to_retryable_or_not(
     assert caught.value.retryable is retryable
     assert f"HTTP {status}" in str(caught.value)
     assert len(fake_openai.requests) == 1  # the client's own retries are off
+
+
+def test_a_server_without_json_mode_is_asked_again_without_it(fake_openai: FakeOpenAI) -> None:
+    fake_openai.json_mode = False
+    engine = engine_for(fake_openai)
+
+    async def run() -> list[dict[str, str]]:
+        try:
+            return [await engine.translate(BATCH, CONTEXT) for _ in range(2)]
+        finally:
+            await engine.aclose()
+
+    assert asyncio.run(run()) == [EXPECTED, EXPECTED]
+    asked = ["response_format" in request.json for request in fake_openai.requests]
+    assert asked == [True, False, False]  # it remembers
+
+
+def test_retry_after_ms_is_preferred(fake_openai: FakeOpenAI) -> None:
+    fake_openai.fail_next(
+        Reply.json(
+            {"error": {"message": "slow down"}}, 429, {"retry-after-ms": "250", "Retry-After": "1"}
+        )
+    )
+    with pytest.raises(EngineError) as caught:
+        translate(engine_for(fake_openai))
+    assert caught.value.retry_after == 0.25
 
 
 def test_a_wrong_key_is_not_retried_and_says_where_keys_come_from(

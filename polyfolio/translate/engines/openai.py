@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 import langcodes
 import openai
+from openai.types.chat import ChatCompletion, ChatCompletionMessageParam
 
 from polyfolio.translate.engines.base import (
     BatchContext,
@@ -83,6 +84,7 @@ class OpenAIEngine:
         self.base_url = base_url
         self.timeout = timeout
         self._secrets = (key,)
+        self._json_mode = True  # response_format json_object, until a server says it lacks it
         self._client = openai.AsyncOpenAI(
             api_key=key, base_url=base_url, timeout=timeout, max_retries=0
         )
@@ -118,14 +120,14 @@ class OpenAIEngine:
     async def _complete(self, system: str, user: str) -> str:
         failure: EngineError | None = None
         try:
-            completion = await self._client.chat.completions.create(
-                model=self.model,
-                messages=[
-                    {"role": "system", "content": system},
-                    {"role": "user", "content": user},
-                ],
-                response_format={"type": "json_object"},
-            )
+            completion = await self._create(system, user)
+        except openai.BadRequestError as exc:
+            if not self._json_mode or "response_format" not in str(exc.body):
+                failure = self._engine_error(exc)
+            else:
+                # Some OpenAI-compatible servers lack JSON mode; the prompt asks for JSON anyway.
+                self._json_mode = False
+                return await self._complete(system, user)
         except openai.APIError as exc:
             failure = self._engine_error(exc)
         if failure is not None:
@@ -135,6 +137,17 @@ class OpenAIEngine:
         if not completion.choices or completion.choices[0].message.content is None:
             raise EngineError(f"{self._host}: the answer holds no message", retryable=True)
         return completion.choices[0].message.content
+
+    async def _create(self, system: str, user: str) -> ChatCompletion:
+        messages: list[ChatCompletionMessageParam] = [
+            {"role": "system", "content": system},
+            {"role": "user", "content": user},
+        ]
+        if self._json_mode:
+            return await self._client.chat.completions.create(
+                model=self.model, messages=messages, response_format={"type": "json_object"}
+            )
+        return await self._client.chat.completions.create(model=self.model, messages=messages)
 
     @property
     def _host(self) -> str:
@@ -158,7 +171,7 @@ class OpenAIEngine:
             )
         detail = redact(_server_message(exc.body), self._secrets)
         retryable = status in (408, 409, 429) or status >= 500
-        retry_after = parse_retry_after(exc.response.headers.get("retry-after"))
+        retry_after = _retry_after(exc.response.headers)
         return EngineError(
             f"{host} answered HTTP {status}: {detail}", retryable=retryable, retry_after=retry_after
         )
@@ -193,6 +206,14 @@ def language_name(tag: str) -> str:
     except (ValueError, LookupError):
         return tag
     return f"{name} ({tag})"
+
+
+def _retry_after(headers: Mapping[str, str]) -> float | None:
+    """OpenAI sends ``retry-after-ms`` besides the standard ``retry-after``; prefer the finer."""
+    milliseconds = parse_retry_after(headers.get("retry-after-ms"))
+    if milliseconds is not None:
+        return milliseconds / 1000
+    return parse_retry_after(headers.get("retry-after"))
 
 
 def _quoted(term: str) -> str:
