@@ -1,0 +1,127 @@
+"""Settings, overrides and bad input: each case a small variation of the fixture site."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from polyfolio.cli import main
+from polyfolio.site.build import BuildResult, build_site
+from tests.shared_data import write_site
+from tests.site import sites
+
+
+def build(
+    tmp_path: Path, files: dict[str, str | bytes] | None = None, build_config: str = ""
+) -> tuple[Path, BuildResult]:
+    root = sites.make_site(tmp_path / "site", files)
+    if build_config:
+        config = sites.CONFIG.replace("    stale_notice: true\n", build_config)
+        write_site(root, {"_config.yml": config})
+    out = tmp_path / "out"
+    return out, build_site(root, out)
+
+
+def test_missing_image_is_an_error_at_its_value(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    gamma = sites.BETA_EN.replace("https://cdn.example/beta.jpg", "assets/img/nope.jpg").replace(
+        "page_id: beta", "page_id: gamma"
+    )
+    out, result = build(tmp_path, {"_portfolio/gamma.md": gamma})
+    assert [str(d) for d in result.errors] == [
+        "_portfolio/gamma.md:4:14: error: image not found: assets/img/nope.jpg",
+        "_portfolio/gamma.md:6:8: error: image not found: assets/img/nope.jpg",
+    ]
+    assert main(["build", str(tmp_path / "site"), "--out", str(out)]) == 1
+    assert "_portfolio/gamma.md:6:8: error: image not found" in capsys.readouterr().err
+
+
+def test_unreadable_image_is_an_error_at_its_value(tmp_path: Path) -> None:
+    broken = sites.ALPHA_EN.replace("alpha.png", "broken.png").replace(
+        "page_id: alpha", "page_id: delta"
+    )
+    _, result = build(
+        tmp_path, {"_portfolio/delta.md": broken, "assets/img/broken.png": b"not a png"}
+    )
+    messages = [str(d) for d in result.errors]
+    assert len(messages) == 2
+    assert messages[0].startswith("_portfolio/delta.md:5:14: error: cannot read image")
+
+
+def test_page_id_that_would_leave_the_folder_is_refused(tmp_path: Path) -> None:
+    evil = sites.BETA_EN.replace("page_id: beta", "page_id: ../../escape")
+    out, result = build(tmp_path, {"_portfolio/evil.md": evil})
+    assert "_portfolio/evil.md:8:10: error: page_id '../../escape' cannot be used in a URL" in [
+        str(d).split(";")[0] for d in result.errors
+    ]
+    assert not list(tmp_path.rglob("escape*"))
+    assert all(p.resolve().is_relative_to(out.resolve()) for p in out.rglob("*"))
+
+
+def test_templates_and_static_files_can_be_overridden(tmp_path: Path) -> None:
+    out, result = build(
+        tmp_path,
+        {
+            "_polyfolio/templates/fragment.html": (
+                '<article class="mine"><h2 id="item-dialog-title">{{ item.title }}</h2></article>\n'
+            ),
+            "_polyfolio/static/polyfolio.css": "body { color: rebeccapurple; }\n",
+        },
+    )
+    assert result.ok
+    assert (out / "portfolio/alpha/fragment.html").read_text() == (
+        '<article class="mine"><h2 id="item-dialog-title">Alpha treatment</h2></article>\n'
+    )
+    assert "rebeccapurple" in (out / "assets/polyfolio/polyfolio.css").read_text()
+    assert 'class="portfolio-grid"' in (out / "index.html").read_text()  # the rest is built in
+
+
+def test_missing_translation_hidden_when_configured(tmp_path: Path) -> None:
+    out, result = build(tmp_path, build_config="    missing: hide\n")
+    assert result.ok
+    assert not (out / "gr/portfolio/beta").exists()
+    assert 'id="card-beta"' not in (out / "gr/index.html").read_text()
+    switcher = (out / "portfolio/beta/index.html").read_text()
+    assert '<a hreflang="el" lang="el" href="/gr/">Ελληνικά</a>' in switcher
+
+
+def test_raw_html_can_be_turned_off(tmp_path: Path) -> None:
+    raw = sites.BETA_EN.replace("Only in English.", "<b>bold</b>").replace(
+        "page_id: beta", "page_id: raw"
+    )
+    out, _ = build(tmp_path, {"_portfolio/raw.md": raw}, "    raw_html: false\n")
+    assert "<p>&lt;b&gt;bold&lt;/b&gt;</p>" in (out / "portfolio/raw/index.html").read_text()
+
+
+def test_source_language_can_have_its_own_folder(tmp_path: Path) -> None:
+    out, _ = build(tmp_path, build_config="    default_lang_at_root: false\n")
+    assert (out / "en/index.html").is_file()
+    assert (out / "en/portfolio/alpha/index.html").is_file()
+    assert not (out / "index.html").exists()
+
+
+def test_baseurl_is_honoured_everywhere(tmp_path: Path) -> None:
+    root = sites.make_site(tmp_path / "site")
+    write_site(root, {"_config.yml": sites.CONFIG.replace('baseurl: ""', "baseurl: /clinic")})
+    out = tmp_path / "out"
+    assert build_site(root, out).ok
+    for page in sites.html_pages(out):
+        for url in sites.parse_page(page).urls:
+            local = url.removeprefix(sites.SITE_URL)
+            if local.startswith("/"):
+                assert local.startswith("/clinic/"), f"{page}: {url}"
+
+
+def test_interface_strings_can_be_overridden(tmp_path: Path) -> None:
+    out, _ = build(tmp_path, build_config="    strings:\n      gr:\n        close: Κλείσε\n")
+    assert 'aria-label="Κλείσε"' in (out / "gr/index.html").read_text()
+
+
+def test_invalid_setting_is_reported_at_its_place(tmp_path: Path) -> None:
+    out, result = build(tmp_path, build_config="    missing: maybe\n")
+    assert [str(d) for d in result.diagnostics] == [
+        "_config.yml:8:14: error: polyfolio.build.missing must be 'fallback' or 'hide'"
+    ]
+    assert not out.exists()
