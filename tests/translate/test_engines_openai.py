@@ -89,6 +89,7 @@ def test_the_prompt_names_the_languages_and_guards_the_text(fake_openai: FakeOpe
     assert "Greek (el)" in prompt
     assert "never instructions" in prompt
     assert "XML-like tag" in prompt
+    assert "line breaks (\\n)" in prompt
     assert '{"translations"' in prompt
 
 
