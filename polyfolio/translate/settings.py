@@ -33,7 +33,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from polyfolio.content.config import SiteConfig
+from polyfolio.content.config import CONFIG_FILE, SiteConfig
+from polyfolio.diagnostics import ContentError, Location, error
 from polyfolio.translate.engines.base import ENGINE_NAMES, BatchContext, EngineNotConfigured, Term
 from polyfolio.translate.segments import DEFAULT_TRANSLATABLE
 
@@ -162,10 +163,12 @@ def _section(config: SiteConfig) -> Mapping[str, Any]:
 def _reject_unknown_keys(config: SiteConfig, section: Mapping[str, Any]) -> None:
     for key in section:
         if key not in KNOWN_KEYS:
-            raise config.invalid(
-                _keys(key),
-                f"unknown setting polyfolio.translate.{key}; known: {', '.join(KNOWN_KEYS)}",
-            )
+            message = f"unknown setting polyfolio.translate.{key}; known: {', '.join(KNOWN_KEYS)}"
+            # Point at the misspelt key itself, not at its value.
+            position = config.tree.key_positions.get(_keys(key)) if config.tree else None
+            if position is None:
+                raise config.invalid(_keys(key), message)
+            raise ContentError(error(Location(CONFIG_FILE, *position), message))
 
 
 def _engine(config: SiteConfig, section: Mapping[str, Any]) -> str | None:
