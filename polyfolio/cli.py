@@ -158,6 +158,7 @@ def serve(site: Path, port: int, host: str) -> int:
     """Build, serve on localhost, rebuild and reload on change."""
     import contextlib
     import ipaddress
+    import signal
     import tempfile
     import time
 
@@ -192,12 +193,14 @@ def serve(site: Path, port: int, host: str) -> int:
             if not ipaddress.ip_address(host).is_loopback:
                 click.echo(f"warning: {host} shares this preview with the network", err=True)
         click.echo(f"serving {site} at {server.url}  (Ctrl-C to stop)")
+        previous = signal.signal(signal.SIGTERM, signal.default_int_handler)  # stop as on Ctrl-C
         try:
             server.wait()
         except KeyboardInterrupt:
             click.echo("stopped", err=True)
         finally:
             server.stop()
+            signal.signal(signal.SIGTERM, previous)
     return EXIT_OK
 
 

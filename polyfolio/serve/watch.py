@@ -64,5 +64,15 @@ class Watcher:
             raise_interrupt=False,
         ):
             self._ready.set()
-            if changes and not self._stop.is_set():
-                self._on_change({Path(path) for _, path in changes})
+            lasting = _lasting(changes)
+            if lasting and not self._stop.is_set():
+                self._on_change(lasting)
+
+
+def _lasting(changes: set[tuple[watchfiles.Change, str]]) -> set[Path]:
+    """The changed paths, without files that came and went within the batch (an editor's or
+    sed's temporary file, a lock file): those alone are no reason to build."""
+    added = {path for change, path in changes if change == watchfiles.Change.added}
+    deleted = {path for change, path in changes if change == watchfiles.Change.deleted}
+    transient = added & deleted
+    return {Path(path) for _, path in changes if path not in transient}

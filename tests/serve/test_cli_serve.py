@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import signal
@@ -28,11 +29,19 @@ def site(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def serving(site: Path) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
+def scratch(tmp_path: Path) -> Path:
+    folder = tmp_path / "tmp"  # the server's TMPDIR, where it builds
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
+def serving(site: Path, scratch: Path) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
     process = subprocess.Popen(
         [sys.executable, "-m", "polyfolio", "serve", str(site), "--port", "0"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        env={**os.environ, "TMPDIR": str(scratch)},
     )
     try:
         assert process.stdout is not None
@@ -46,20 +55,23 @@ def serving(site: Path) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
             process.wait()
 
 
-def test_serve_builds_serves_and_stops_cleanly_on_ctrl_c(
-    serving: tuple[subprocess.Popen[bytes], int],
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_serve_builds_serves_and_stops_cleanly(
+    serving: tuple[subprocess.Popen[bytes], int], scratch: Path, stop: signal.Signals
 ) -> None:
     process, port = serving
+    assert any(scratch.iterdir())  # the build lives in a temporary folder, not in the site
     home = raw_get(port, "/")
     assert home.status == 200
     assert b'class="portfolio-grid"' in home.body
     assert b"/__polyfolio/reload.js" in home.body
     assert raw_get(port, "/gr/").status == 200
-    process.send_signal(signal.SIGINT)
+    process.send_signal(stop)
     _, stderr = process.communicate(timeout=30)
     assert process.returncode == 0
     assert b"stopped" in stderr
     assert b"Traceback" not in stderr
+    assert not any(scratch.iterdir())  # and it is gone
 
 
 def test_port_in_use_is_a_clear_error(site: Path, capsys: pytest.CaptureFixture[str]) -> None:

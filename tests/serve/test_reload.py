@@ -3,6 +3,7 @@ overlay (escaped) and the server keeps serving; the next good build clears it.""
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -100,6 +101,19 @@ def test_a_change_rebuilds_and_announces_a_reload(live: LiveSite) -> None:
     assert f'data-polyfolio-build="{tag}"'.encode() in page
     assert any(line.endswith(" changed: page.md") for line in live.log)
     assert live.log[-1].endswith(" built in 0.01 s")
+
+
+def test_an_atomic_save_is_one_change_of_the_saved_file(live: LiveSite) -> None:
+    # Editors (and sed -i) write a temporary file and rename it over the original.
+    with _connect(live.server.port) as stream:
+        temporary = live.site / ".page.md.swap-1234"
+        temporary.write_text("saved atomically")
+        os.replace(temporary, live.site / "page.md")
+        _, tag = stream.next_event()
+    assert f'data-polyfolio-build="{tag}"'.encode() in raw_get(live.server.port, "/").body
+    assert b"<p>saved atomically</p>" in raw_get(live.server.port, "/").body
+    changed = [line for line in live.log if " changed: " in line]
+    assert changed[-1].endswith(" changed: page.md")
 
 
 def test_output_and_ignored_folders_do_not_trigger_builds(live: LiveSite) -> None:
