@@ -11,6 +11,7 @@ from polyfolio.translate.engines import (
     EngineNotConfigured,
     Request,
     create_engine,
+    engine_settings_key,
 )
 from polyfolio.translate.engines.keys import api_key
 from polyfolio.translate.placeholders import placeholder_tokens
@@ -63,3 +64,26 @@ def test_keys_come_from_the_named_file_first_then_the_environment(tmp_path: Path
 def test_an_unreadable_keys_file_is_a_configuration_error(tmp_path: Path) -> None:
     with pytest.raises(EngineNotConfigured, match="cannot read the keys file"):
         api_key("OPENAI_API_KEY", tmp_path, {})  # a folder, not a file
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        TranslateSettings(engine="copy"),
+        TranslateSettings(engine="pseudo"),
+        TranslateSettings(engine="openai", model="llama3", base_url="http://127.0.0.1:9/v1"),
+        TranslateSettings(engine="deepl"),
+    ],
+    ids=lambda settings: str(settings.engine),
+)
+def test_settings_key_is_known_without_a_client_or_key(settings: TranslateSettings) -> None:
+    engine = create_engine(settings, environ={"DEEPL_AUTH_KEY": "k", "OPENAI_API_KEY": "k"})
+    assert engine_settings_key(settings) == engine.settings_key()
+    asyncio.run(engine.aclose())
+
+
+def test_settings_key_needs_an_engine_and_an_openai_model() -> None:
+    with pytest.raises(EngineNotConfigured, match="--engine"):
+        engine_settings_key(TranslateSettings())
+    with pytest.raises(EngineNotConfigured, match="model"):
+        engine_settings_key(TranslateSettings(engine="openai"))

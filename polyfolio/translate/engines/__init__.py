@@ -32,6 +32,7 @@ __all__ = [
     "Request",
     "Term",
     "create_engine",
+    "engine_settings_key",
 ]
 
 HOW_TO_CONFIGURE = (
@@ -66,3 +67,19 @@ def create_engine(settings: TranslateSettings, environ: Mapping[str, str] | None
     raise EngineNotConfigured(
         f"unknown engine '{settings.engine}'; choose one of: {', '.join(ENGINE_NAMES)}"
     )
+
+
+def engine_settings_key(settings: TranslateSettings) -> str:
+    """What :meth:`Engine.settings_key` of the engine ``settings`` name would return, without
+    making a client or needing an API key: a dry run can plan before keys are set up."""
+    if settings.engine is None:
+        raise EngineNotConfigured(HOW_TO_CONFIGURE)
+    if settings.engine == "openai":
+        from polyfolio.translate.engines.openai import openai_settings_key, require_model
+
+        return openai_settings_key(require_model(settings))
+    if settings.engine == "deepl":
+        from polyfolio.translate.engines.deepl import SETTINGS_KEY
+
+        return SETTINGS_KEY
+    return settings.engine  # copy and pseudo have no settings

@@ -36,6 +36,7 @@ from polyfolio.translate.placeholders import placeholder_tokens
 from polyfolio.translate.settings import TranslateSettings
 
 KEY_NAME = "DEEPL_AUTH_KEY"
+SETTINGS_KEY = "deepl:xml-1"  # the memory's identity for this engine's translations
 GLOSSARY_PREFIX = "polyfolio"
 _QUOTA_EXCEEDED = 456
 _TAG_NAME = re.compile(r"[A-Za-z]+[0-9]+")
@@ -105,7 +106,7 @@ class DeepLEngine:
         return f"DeepLEngine(server_url={self.server_url!r})"
 
     def settings_key(self) -> str:
-        return "deepl:xml-1"
+        return SETTINGS_KEY
 
     async def translate(self, batch: Sequence[Request], context: BatchContext) -> dict[str, str]:
         texts = [request for request in batch if request.text.strip()]

@@ -56,13 +56,24 @@ Answer with one JSON object and nothing else:
 with one entry for every segment."""
 
 
-def create_openai_engine(
-    settings: TranslateSettings, environ: Mapping[str, str] | None = None
-) -> OpenAIEngine:
+def openai_settings_key(model: str) -> str:
+    # The model and prompt decide a translation; the URL serving the model does not, so
+    # moving a server does not throw away paid-for translations.
+    return f"openai:{model}:prompt-{PROMPT_VERSION}"
+
+
+def require_model(settings: TranslateSettings) -> str:
     if not settings.model:
         raise EngineNotConfigured(
             "the openai engine needs a model: set polyfolio.translate.model in _config.yml"
         )
+    return settings.model
+
+
+def create_openai_engine(
+    settings: TranslateSettings, environ: Mapping[str, str] | None = None
+) -> OpenAIEngine:
+    model = require_model(settings)
     base_url = settings.base_url or OFFICIAL_BASE_URL
     key = api_key(KEY_NAME, settings.keys_file, environ)
     if key is None:
@@ -72,7 +83,7 @@ def create_openai_engine(
                 "or in the file named by polyfolio.translate.keys"
             )
         key = LOCAL_PLACEHOLDER_KEY
-    return OpenAIEngine(settings.model, base_url, key, settings.timeout)
+    return OpenAIEngine(model, base_url, key, settings.timeout)
 
 
 class OpenAIEngine:
@@ -94,9 +105,7 @@ class OpenAIEngine:
         return f"OpenAIEngine(model={self.model!r}, base_url={self.base_url!r})"
 
     def settings_key(self) -> str:
-        # The model and prompt decide a translation; the URL serving the model does not, so
-        # moving a server does not throw away paid-for translations.
-        return f"openai:{self.model}:prompt-{PROMPT_VERSION}"
+        return openai_settings_key(self.model)
 
     async def translate(self, batch: Sequence[Request], context: BatchContext) -> dict[str, str]:
         blank = {request.id: request.text for request in batch if not request.text.strip()}
