@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 from xml.etree import ElementTree
 
 from PIL import Image
@@ -173,4 +173,4 @@ def sitemap_alternates(out: Path) -> dict[str, dict[str, str]]:
 
 def page_url(out: Path, page: Path) -> str:
     rel = page.relative_to(out).as_posix()
-    return SITE_URL + "/" + re.sub(r"index\.html$", "", rel)
+    return SITE_URL + "/" + quote(re.sub(r"index\.html$", "", rel))
