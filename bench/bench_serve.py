@@ -93,6 +93,7 @@ def main() -> None:
             port=0,
             ignore=lambda path: path.is_relative_to(site / ".polyfolio"),
             on_build=lambda outcome: None,
+            log=lambda line: None,
         )
         with server:
             startup = time.perf_counter() - started
