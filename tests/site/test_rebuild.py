@@ -1,0 +1,112 @@
+"""Incremental builds are exact: after any sequence of edits, a warm build (page cache, image
+cache, previous output) writes the same tree as a cold build of the same files from scratch."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from PIL import Image
+
+from polyfolio.site.build import build_site
+from polyfolio.site.output import MANIFEST
+from tests.shared_data import write_site
+from tests.site import sites
+
+Edit = Callable[[Path], None]
+
+
+def _replace(rel: str, old: str, new: str) -> Edit:
+    def edit(root: Path) -> None:
+        path = root / rel
+        if path.is_file():
+            path.write_text(path.read_text("utf-8").replace(old, new), "utf-8")
+
+    return edit
+
+
+def _write(rel: str, text: str) -> Edit:
+    return lambda root: write_site(root, {rel: text})
+
+
+def _delete(rel: str) -> Edit:
+    return lambda root: (root / rel).unlink(missing_ok=True)
+
+
+def _repaint(root: Path) -> None:
+    Image.new("RGB", (640, 480), (200, 90, 40)).save(root / "assets" / "img" / "alpha.png")
+
+
+EDITS: dict[str, Edit] = {
+    "edit a body": _replace("_portfolio/alpha.md", "Client: Someone", "Client: Another"),
+    "edit a title": _replace("_portfolio/gr/alpha.md", "Θεραπεία Άλφα", "Νέος τίτλος"),
+    "add an item": _write("_portfolio/gamma.md", sites.BETA_EN.replace("beta", "gamma")),
+    "translate the missing item": _write(
+        "_portfolio/gr/beta.md", sites.BETA_EN.replace("page_id: beta", "page_id: beta\nlang: gr")
+    ),
+    "delete a translation": _delete("_portfolio/gr/alpha.md"),
+    "delete an item": _delete("_portfolio/beta.md"),
+    "change the site title": _replace("_config.yml", "Mini Clinic", "Renamed Clinic"),
+    "hide missing translations": _replace(
+        "_config.yml", "stale_notice: true", "stale_notice: true\n    missing: hide"
+    ),
+    "change sitetext": _replace("_data/sitetext.yml", "Pick one.", "Choose."),
+    "repaint an image": _repaint,
+    "override a template": _write(
+        "_polyfolio/templates/fragment.html",
+        '<article><h2 id="item-dialog-title">{{ item.title }}</h2>{{ item.body }}</article>\n',
+    ),
+    "add an asset": _write("assets/docs/price-list.txt", "prices\n"),
+}
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != MANIFEST
+    }
+
+
+def cold_build(root: Path, scratch: Path) -> dict[str, bytes]:
+    if scratch.exists():
+        shutil.rmtree(scratch)
+    shutil.copytree(root, scratch / "site", ignore=shutil.ignore_patterns(".polyfolio", "_site"))
+    build_site(scratch / "site", scratch / "out")
+    return tree(scratch / "out")
+
+
+def check_sequence(base: Path, names: list[str]) -> None:
+    root = sites.make_site(base / "site")
+    out = base / "out"
+    build_site(root, out)
+    for name in names:
+        EDITS[name](root)
+        warm = build_site(root, out)
+        assert tree(out) == cold_build(root, base / "cold"), f"after {name!r}"
+        assert warm.groups_rendered <= 3, f"{name!r} re-rendered unrelated groups"
+
+
+def test_every_edit_in_turn_rebuilds_exactly(tmp_path: Path) -> None:
+    check_sequence(tmp_path, list(EDITS))
+
+
+def test_an_unchanged_site_renders_nothing(tmp_path: Path) -> None:
+    root = sites.make_site(tmp_path / "site")
+    build_site(root, tmp_path / "out")
+    again = build_site(root, tmp_path / "out")
+    assert again.groups_rendered == 0 and again.written == 0
+
+
+@settings(
+    max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(st.sampled_from(sorted(EDITS)), min_size=2, max_size=4))
+def test_random_edit_sequences_rebuild_exactly(
+    tmp_path_factory: pytest.TempPathFactory, names: list[str]
+) -> None:
+    check_sequence(tmp_path_factory.mktemp("seq"), names)
