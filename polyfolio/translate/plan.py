@@ -18,6 +18,7 @@ Planning reads only: nothing is written, so ``--dry-run`` is the plan itself.
 
 from __future__ import annotations
 
+import os
 import posixpath
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -412,13 +413,14 @@ class _SourceCache:
 
 def _new_target_rel(site: Site, source: Item, lang: str, problems: list[Diagnostic]) -> str | None:
     rel = target_rel_for(source.rel, site.source_lang, lang)
-    taken = next((item for item in site.items if item.rel == rel), None)
-    if taken is not None:
+    if os.path.lexists(site.root / rel):
+        # another item, or a file that could not be read as one: either way, someone's work
         problems.append(
             error(
                 Location(rel),
-                f"the {lang} translation of {source.rel} would go here, but this file is "
-                f"'{taken.page_id}' in '{taken.lang}'; not overwritten",
+                f"the {lang} translation of {source.rel} would be written here, but this file "
+                f"exists and is not it; not overwritten",
+                f"give it page_id: {source.page_id} and lang: {lang}, or move it",
             )
         )
         return None

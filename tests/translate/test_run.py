@@ -254,3 +254,18 @@ def test_status_counts_the_changed_segments_of_a_stale_item(
     rows = {row["page_id"]: row for row in run(capsys, "status", site, "--json").json}
     assert rows["peel"]["changed_segments"] is None
     assert "stale (? changed)" in run(capsys, "status", site).out
+
+
+def test_a_human_fix_is_remembered_and_reused_for_the_same_text_elsewhere(
+    site: Path, server: FakeOpenAI, capsys: Capsys
+) -> None:
+    assert run(capsys, "translate", site).code == 0
+    edit(site / "_portfolio/peel.gr.md", SHARED.upper(), "Η διατύπωση ενός ανθρώπου.")
+    edit(site / "_portfolio/peel.md", "the next day.", "the same afternoon.")
+    assert run(capsys, "translate", site).code == 0  # the fix is seen while aligning peel
+    (site / "_portfolio/laser.gr.md").unlink()
+    sent = len(server.sent_segments())
+    assert run(capsys, "translate", site).code == 0
+    assert len(server.sent_segments()) == sent  # laser came from the memory alone
+    laser = (site / "_portfolio/laser.gr.md").read_text(encoding="utf-8")
+    assert "Η διατύπωση ενός ανθρώπου." in laser and SHARED.upper() not in laser
