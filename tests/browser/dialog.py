@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 DIALOG = "dialog#item-dialog"
@@ -14,6 +15,25 @@ def wait_open(page: Any) -> None:
 
 def wait_closed(page: Any) -> None:
     page.wait_for_function("() => !document.getElementById('item-dialog').open", timeout=TIMEOUT_MS)
+
+
+def close_by(page: Any, action: Callable[[], None]) -> None:
+    """Do ``action`` and return once the dialog's ``close`` event has been handled.
+
+    ``dialog.open`` turns false at once but ``close`` is dispatched later, and the page's
+    handler (registered first, so run first) is what returns focus and clears the hash.
+    """
+    page.evaluate(
+        """() => { window.__dialogClosed = new Promise((resolve) =>
+             document.getElementById('item-dialog').addEventListener(
+               'close', () => setTimeout(resolve, 0), { once: true })); }"""
+    )
+    action()
+    page.evaluate(
+        """(ms) => Promise.race([window.__dialogClosed, new Promise((_, reject) =>
+             setTimeout(() => reject(new Error('the dialog did not close')), ms))])""",
+        TIMEOUT_MS,
+    )
 
 
 def title(page: Any) -> str:

@@ -59,8 +59,7 @@ def test_each_card_opens_its_dialog_and_esc_returns_focus(
         assert dialog.title(page) == card.title
         assert dialog.hash_of(page) == f"#{quote(page_id)}"
         assert dialog.focus_is_inside(page)
-        page.keyboard.press("Escape")
-        dialog.wait_closed(page)
+        dialog.close_by(page, lambda: page.keyboard.press("Escape"))
         assert dialog.focused_id(page) == f"card-{page_id}"
         assert dialog.hash_of(page) == ""
     assert problems.seen == []
@@ -77,8 +76,7 @@ def test_close_button_closes_and_returns_focus(
     dialog.wait_open(page)
     close = page.locator("#item-dialog .dialog-close")
     assert close.get_attribute("aria-label")
-    close.click()
-    dialog.wait_closed(page)
+    dialog.close_by(page, close.click)
     assert dialog.focused_id(page) == f"card-{page_id}"
     assert problems.seen == []
 
