@@ -3,12 +3,13 @@
     lock → load site → settings → engine → plan → (dry run: stop here)
          → record human edits → send distinct segments in batches, a few at a time
          → check every answer (a rejected segment is asked once more, then reported)
-         → store answers in the memory as they arrive (one transaction per batch)
+         → store answers in the memory as they arrive (one transaction for the answers
+           that arrive together, committed before any file that uses them is written)
          → write each target as soon as all its segments are known (atomically)
          → consistency warnings for what was written
 
 A kill at any moment leaves every target old or new (atomic replacement), the memory consistent
-(SQLite rolls back the batch in flight), and a rerun sends only what no earlier batch stored.
+(SQLite rolls back a transaction in flight), and a rerun sends only what the memory lacks.
 """
 
 from __future__ import annotations
@@ -75,14 +76,9 @@ def translate_site(root: Path, options: TranslateOptions) -> RunReport:
         return _plan_only(root, options)
     started = time.perf_counter()
     with run_lock(root):
-        site = load_site(root)
-        settings = load_translate_settings(site.config, options.engine, root=site.root)
-        languages = target_languages(site, options.languages)
-        engine = create_engine(settings)
+        site, settings, engine, plan_options = _prepare(root, options)
         with TranslationMemory.open(site.root) as memory:
-            plan = make_plan(
-                site, site_status(site), memory, _plan_options(settings, engine, languages, options)
-            )
+            plan = make_plan(site, site_status(site), memory, plan_options)
             report = RunReport(plan, diagnostics=[*_site_errors(site), *plan.problems])
             _record_human_edits(site, plan, memory, engine)
             planned = time.perf_counter()
@@ -94,25 +90,25 @@ def translate_site(root: Path, options: TranslateOptions) -> RunReport:
 
 
 def _plan_only(root: Path, options: TranslateOptions) -> RunReport:
+    """The plan, read-only: no lock, and a memory that is only read (or none at all)."""
+    site, _, engine, plan_options = _prepare(root, options)
+    asyncio.run(engine.aclose())  # a dry run needs the engine's settings key, not its client
+    with TranslationMemory.open_existing(site.root) as memory:
+        plan = make_plan(site, site_status(site), memory, plan_options)
+    return RunReport(plan, diagnostics=[*_site_errors(site), *plan.problems])
+
+
+def _prepare(
+    root: Path, options: TranslateOptions
+) -> tuple[Site, TranslateSettings, Engine, PlanOptions]:
     site = load_site(root)
     settings = load_translate_settings(site.config, options.engine, root=site.root)
     languages = target_languages(site, options.languages)
     engine = create_engine(settings)
-    with TranslationMemory.open_existing(site.root) as memory:
-        plan = make_plan(
-            site, site_status(site), memory, _plan_options(settings, engine, languages, options)
-        )
-    asyncio.run(engine.aclose())
-    return RunReport(plan, diagnostics=[*_site_errors(site), *plan.problems])
-
-
-def _plan_options(
-    settings: TranslateSettings,
-    engine: Engine,
-    languages: Sequence[str],
-    options: TranslateOptions,
-) -> PlanOptions:
-    return PlanOptions(languages, settings.translatable, engine.settings_key(), options.force)
+    plan_options = PlanOptions(
+        languages, settings.translatable, engine.settings_key(), options.force
+    )
+    return site, settings, engine, plan_options
 
 
 def _site_errors(site: Site) -> list[Diagnostic]:
