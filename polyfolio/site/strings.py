@@ -93,6 +93,7 @@ def sitetext_strings(data: Any, lang: str, tag: str, is_source: bool) -> dict[st
         ("portfolio_text", ("portfolio", "text")),
         ("hero_title", ("header", "title")),
         ("hero_text", ("header", "text")),
+        ("hero_button", ("header", "button")),
     ):
         value = _lookup(section, keys)
         if value:
