@@ -73,6 +73,17 @@ def build_site(root: Path, out: Path | None = None) -> BuildResult:
     report.extend(site.problems)
     out_dir = check_output_folder(out or root / DEFAULT_OUT, root, _read_dirs(site))
 
+    try:
+        return _build(site, settings, out_dir, report, started)
+    except ContentError as exc:  # a broken template: reported like any content problem
+        report.add(exc.diagnostic)
+        return BuildResult(out=out_dir, diagnostics=list(report.sorted()))
+
+
+def _build(
+    site: Site, settings: BuildSettings, out_dir: Path, report: Report, started: float
+) -> BuildResult:
+    root = site.root
     # Decide every page, then gather what pages are made of: context, images.
     plan, problems = plan_site(site, settings)
     report.extend(problems)
@@ -81,14 +92,20 @@ def build_site(root: Path, out: Path | None = None) -> BuildResult:
     media = item_media(site, plan, ctx, store, report)
     job = GroupJob(ctx, media, BodyRenderer(_liquid_site(site), settings.raw_html))
 
-    # Site-wide files, rendered every time (cheap); item groups from the cache or rendered.
-    files = _site_files(ctx, media)
+    # Site-wide pages whose inputs changed are rendered before anything is written.
+    output = OutputFolder(out_dir)
+    site_files = _site_files(ctx, media)
+    fresh = {
+        rel: file.make().encode()
+        for rel, file in site_files.items()
+        if not output.has_unchanged(rel, file.key)
+    }
     copies = dict(_site_assets(root))
     copies.update({f"{STATIC_FOLDER}/{n}": p for n, p in ctx.theme.static_files.items()})
     copies.update({f"{IMAGE_FOLDER}/{v.name}": store.variant_path(v) for v in store.variants()})
 
-    output = OutputFolder(out_dir)
-    output.begin([*files, *copies, *_item_paths(ctx)])
+    # Write: item groups from the cache or rendered (in two processes when many), then the rest.
+    output.begin([*site_files, *copies, *_item_paths(ctx)])
     cache = PageCache.open(root / CACHE_DIR)
     todo, cached_problems = reuse_cached(job, cache, output, plan.order)
     report.extend(cached_problems)
@@ -97,11 +114,11 @@ def build_site(root: Path, out: Path | None = None) -> BuildResult:
     for page_id, entry in rendered.entries.items():
         cache.keep(page_id, entry)
         report.extend(entry.problems())
-    for rel, file in files.items():
-        if output.has_unchanged(rel, file.key):
-            output.keep(rel, file.key)
+    for rel, file in site_files.items():
+        if rel in fresh:
+            output.write(rel, fresh[rel], file.key)
         else:
-            output.write(rel, file.make().encode(), file.key)
+            output.keep(rel, file.key)
     for rel, source in copies.items():
         stat = source.stat()
         output.copy(rel, source, f"{stat.st_size}:{stat.st_mtime_ns}")

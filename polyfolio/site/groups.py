@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import TypeVar
 
-from polyfolio.diagnostics import Diagnostic
+from polyfolio.diagnostics import ContentError, Diagnostic
 from polyfolio.site import pages
 from polyfolio.site.body import BodyRenderer
 from polyfolio.site.cache import GroupEntry, PageCache, as_tuples
@@ -152,17 +152,22 @@ def run_forked(work: Callable[[T], R], chunks: Sequence[T]) -> list[R]:
     results = [work(chunks[0])]
     for process, reader, chunk in children:
         try:
-            results.append(reader.recv())
+            answer = reader.recv()
         except (EOFError, OSError):
-            results.append(work(chunk))
+            answer = work(chunk)
         finally:
             reader.close()
             process.join()
+        if isinstance(answer, Diagnostic):
+            raise ContentError(answer)
+        results.append(answer)
     return results
 
 
 def _child(work: Callable[[T], R], chunk: T, writer: Connection) -> None:
     try:
         writer.send(work(chunk))
+    except ContentError as exc:  # the parent reports it like its own
+        writer.send(exc.diagnostic)
     finally:
         writer.close()

@@ -9,6 +9,7 @@ are invalidated when any of it changes.
 from __future__ import annotations
 
 import hashlib
+import traceback
 from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
     from jinja2 import Environment
 
 import polyfolio
+from polyfolio.diagnostics import ContentError, Location, error
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 BUILT_IN_TEMPLATES = PACKAGE_DIR / "templates"
@@ -27,6 +29,7 @@ OVERRIDES = "_polyfolio"
 
 class Theme:
     def __init__(self, site_root: Path) -> None:
+        self.site_root = site_root
         self.template_dirs = [site_root / OVERRIDES / "templates", BUILT_IN_TEMPLATES]
         self.static_dirs = [site_root / OVERRIDES / "static", BUILT_IN_STATIC]
         self.static_files = self._static_files()
@@ -57,7 +60,37 @@ class Theme:
         )
 
     def render(self, name: str, **context: Any) -> str:
-        return self.env.get_template(name).render(**context)
+        """Render a template; a broken one (often a user's override) is a ContentError that
+        names the template file and line, never a traceback."""
+        from jinja2 import TemplateError, TemplateSyntaxError
+
+        try:
+            return self.env.get_template(name).render(**context)
+        except TemplateSyntaxError as exc:
+            where = self._location(exc.filename or name, exc.lineno)
+            raise ContentError(error(where, f"template error: {exc.message}")) from None
+        except TemplateError as exc:
+            where = self._failing_line(exc, name)
+            raise ContentError(error(where, f"template error: {exc.message}")) from None
+
+    def _failing_line(self, exc: BaseException, name: str) -> Location:
+        """The innermost template frame of the traceback (Jinja2 maps it to template lines)."""
+        frames = [
+            frame
+            for frame in traceback.extract_tb(exc.__traceback__)
+            if frame.filename.endswith(".html")
+        ]
+        if not frames:
+            return self._location(name, 1)
+        return self._location(frames[-1].filename, frames[-1].lineno or 1)
+
+    def _location(self, filename: str, line: int) -> Location:
+        path = Path(filename)
+        for folder in self.template_dirs:
+            if path.is_relative_to(folder):
+                base = self.site_root if folder != BUILT_IN_TEMPLATES else PACKAGE_DIR
+                return Location(path.relative_to(base).as_posix(), line)
+        return Location(filename, line)
 
     def _static_files(self) -> Mapping[str, Path]:
         files: dict[str, Path] = {}

@@ -125,3 +125,27 @@ def test_invalid_setting_is_reported_at_its_place(tmp_path: Path) -> None:
         "_config.yml:8:14: error: polyfolio.build.missing must be 'fallback' or 'hide'"
     ]
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("template", "expected"),
+    [
+        (
+            "<article>\n{{ item.nonexistent }}\n</article>\n",
+            "_polyfolio/templates/fragment.html:2:1: error: template error: "
+            "'polyfolio.site.views.ItemView object' has no attribute 'nonexistent'",
+        ),
+        (
+            "<article>\n{% if %}\n</article>\n",
+            "_polyfolio/templates/fragment.html:2:1: error: template error: "
+            "Expected an expression, got 'end of statement block'",
+        ),
+    ],
+)
+def test_broken_template_override_is_an_error_at_its_line(
+    tmp_path: Path, template: str, expected: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, result = build(tmp_path, {"_polyfolio/templates/fragment.html": template})
+    assert [str(d) for d in result.errors] == [expected]
+    assert main(["build", str(tmp_path / "site"), "--out", str(tmp_path / "out")]) == 1
+    assert "Traceback" not in capsys.readouterr().err
