@@ -68,7 +68,7 @@ def reference(
 @pytest.mark.parametrize("after_requests", [1, 2, 3])
 def test_a_killed_run_leaves_no_torn_file_and_the_rerun_sends_only_the_rest(
     fake_openai: FakeOpenAI, tmp_path: Path, reference: dict[str, bytes], after_requests: int
-) -> None:
+) -> None:  # the reference fixture set OPENAI_API_KEY for in-process runs too
     site = make_site(tmp_path / "site", fake_openai.base_url, ITEMS, concurrency=1)
     fake_openai.latency = LATENCY
     process = _start(site)
@@ -95,8 +95,7 @@ def test_a_killed_run_leaves_no_torn_file_and_the_rerun_sends_only_the_rest(
 
     fake_openai.latency = 0.0
     fake_openai.requests.clear()
-    outcome = run_subprocess("translate", site)
-    assert outcome.code == 0, outcome.err
+    assert main(["translate", str(site)]) == 0
     resent = {text for _, text in fake_openai.sent_segments()}
     assert not resent & done
     assert len(resent) + len(done) == sum(1 + len(p) for _, p in ITEMS.values())
