@@ -230,8 +230,8 @@ class TranslationMemory:
         row = self._db.execute("SELECT content FROM sources WHERE md5 = ?", (md5,)).fetchone()
         return bytes(row[0]) if row else None
 
-    def has_sources(self) -> bool:
-        return self._db.execute("SELECT 1 FROM sources LIMIT 1").fetchone() is not None
+    def source_hashes(self) -> set[str]:
+        return {row[0] for row in self._db.execute("SELECT md5 FROM sources")}
 
     def integrity_ok(self) -> bool:
         return bool(self._db.execute("PRAGMA integrity_check").fetchone()[0] == "ok")

@@ -41,7 +41,7 @@ from polyfolio.translate.plan import (
 )
 from polyfolio.translate.progress import Advance, progress_bar
 from polyfolio.translate.settings import TranslateSettings, load_translate_settings
-from polyfolio.translate.status import site_status
+from polyfolio.translate.status import Entry, State, site_status
 from polyfolio.translate.target import PlaceholderError, build_target
 
 RETRY_BASE_DELAY = 0.5  # seconds before the first retry of a failed request; doubles after
@@ -77,8 +77,10 @@ def translate_site(root: Path, options: TranslateOptions) -> RunReport:
     started = time.perf_counter()
     with run_lock(root):
         site, settings, engine, plan_options = _prepare(root, options)
+        entries = site_status(site)
         with TranslationMemory.open(site.root) as memory:
-            plan = make_plan(site, site_status(site), memory, plan_options)
+            _remember_current_sources(entries, memory)
+            plan = make_plan(site, entries, memory, plan_options)
             report = RunReport(plan, diagnostics=[*_site_errors(site), *plan.problems])
             _record_human_edits(site, plan, memory, engine)
             planned = time.perf_counter()
@@ -109,6 +111,19 @@ def _prepare(
         languages, settings.translatable, engine.settings_key(), options.force
     )
     return site, settings, engine, plan_options
+
+
+def _remember_current_sources(entries: Sequence[Entry], memory: TranslationMemory) -> None:
+    """Keep the source of every current translation: it is, by definition, the version the
+    translation was made from, so a later edit of it can be aligned paragraph by paragraph
+    (translations made by hand, or by another tool and accepted, gain this on the first run)."""
+    known = memory.source_hashes()
+    missing = {
+        entry.source.md5: entry.source.raw
+        for entry in entries
+        if entry.state is State.CURRENT and entry.source and entry.source.md5 not in known
+    }
+    memory.add_sources(missing.values())
 
 
 def _site_errors(site: Site) -> list[Diagnostic]:

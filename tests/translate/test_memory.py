@@ -63,6 +63,7 @@ def test_sources_are_kept_by_their_md5(tmp_path: Path) -> None:
     with TranslationMemory.open(tmp_path) as memory:
         assert memory.source(md5_hex(data)) == data
         assert memory.source("0" * 32) is None
+        assert memory.source_hashes() == {md5_hex(data)}
 
 
 def test_the_file_alone_is_the_state(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ import pytest
 from servers import behaviours
 from servers.openai_server import FakeOpenAI
 
+from polyfolio.content.document import md5_hex
 from polyfolio.translate.memory import TranslationMemory
 from tests.translate.sitekit import (
     FAKE_KEY,
@@ -269,3 +270,24 @@ def test_a_human_fix_is_remembered_and_reused_for_the_same_text_elsewhere(
     assert len(server.sent_segments()) == sent  # laser came from the memory alone
     laser = (site / "_portfolio/laser.gr.md").read_text(encoding="utf-8")
     assert "Η διατύπωση ενός ανθρώπου." in laser and SHARED.upper() not in laser
+
+
+def test_a_current_translation_made_elsewhere_is_aligned_after_its_source_changes(
+    site: Path, server: FakeOpenAI, capsys: Capsys
+) -> None:
+    """A run keeps the source of every current translation, so the first edit afterwards is
+    translated paragraph by paragraph instead of being refused as unknown."""
+    source = (site / "_portfolio/peel.md").read_bytes()
+    by_hand = source.replace(b"lang: en", b"lang: gr").replace(b"A chemical peel", b"Hand-made")
+    digest = md5_hex(source).encode()
+    by_hand = by_hand.replace(b"page_id: peel\n", b"page_id: peel\nsource_hash: " + digest + b"\n")
+    (site / "_portfolio/peel.gr.md").write_bytes(by_hand)
+    assert is_current(site, "_portfolio/peel.gr.md")
+    assert run(capsys, "translate", site, "--to", "gr").code == 0
+    edit(site / "_portfolio/peel.md", "the next day.", "the same afternoon.")
+    sent = len(server.sent_segments())
+    assert run(capsys, "translate", site).code == 0
+    assert sent_texts(server)[sent:] == ["Most people return to work the same afternoon."]
+    text = (site / "_portfolio/peel.gr.md").read_text(encoding="utf-8")
+    assert "Hand-made removes the outer layers" in text
+    assert "MOST PEOPLE RETURN TO WORK THE SAME AFTERNOON." in text
