@@ -39,7 +39,10 @@ class BodyRenderer:
 
     def render(self, item: Item) -> tuple[Markup, list[Diagnostic]]:
         document = item.document
-        text, problems = self._liquid.render(
-            document.body, {**item.data, "lang": item.lang}, item.rel, document.body_line
-        )
+        text = document.body
+        problems: list[Diagnostic] = []
+        if "{{" in text or "{%" in text:  # python-liquid is only loaded when a body needs it
+            text, problems = self._liquid.render(
+                text, {**item.data, "lang": item.lang}, item.rel, document.body_line
+            )
         return Markup(self._markdown.render(text)), problems
