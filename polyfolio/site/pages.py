@@ -59,6 +59,7 @@ class RenderContext:
             home_url=self.urls.home(lang),
             css_url=self.static_url("polyfolio.css"),
             js_url=self.static_url("polyfolio.js"),
+            icon_url=self.static_url("favicon.svg"),
             strings=self.strings[lang],
         )
 

@@ -98,6 +98,7 @@ class PageView:
     home_url: str
     css_url: str
     js_url: str
+    icon_url: str
     strings: Mapping[str, str]
 
 
