@@ -119,6 +119,7 @@ def _run(token: Token, kind: str) -> InlineRun | None:
         return None
     lines: list[tuple[int, int]] = meta[1]
     line_start: bool = meta[2]
+    first_line: int = meta[3]
     starts = _content_line_starts(token.content)
     markup: list[Markup] = []
     hard_breaks: list[int] = []
@@ -130,7 +131,7 @@ def _run(token: Token, kind: str) -> InlineRun | None:
 
     return InlineRun(
         kind=kind,
-        line=token.map[0] if token.map else 0,
+        line=first_line,
         lines=tuple(lines),
         markup=tuple(Markup(to_source(m.start), to_source(m.end), m.role, m.kind) for m in markup),
         hard_breaks=tuple(to_source(h) for h in hard_breaks),
@@ -161,14 +162,18 @@ def _wrap_lines_rule(rule: _BlockRule) -> _BlockRule:
             return True
         for token in state.tokens[count:]:
             if token.type == "inline" and token.map:
-                full = _text_lines(state, token.map[0], token.map[1])
+                first, full = _md_trimmed(
+                    state.src, token.map[0], _text_lines(state, token.map[0], token.map[1])
+                )
+                if not full:
+                    continue
                 lines = _trim_blanks(state.src, full)
                 # Inner lines keep their trailing blanks: two spaces there are a hard break.
                 parts = [state.src[s:e] for s, e in full[:-1]]
                 parts.append(state.src[lines[-1][0] : lines[-1][1]])
                 token.content = "\n".join(parts)
                 block = "heading" if rule.__name__ == "lheading" else "paragraph"
-                token.meta[_META] = (block, lines, True)
+                token.meta[_META] = (block, lines, True, first)
         return True
 
     return wrapped
@@ -178,6 +183,25 @@ def _text_lines(state: StateBlock, first: int, last: int) -> list[tuple[int, int
     # A paragraph line's text starts at its first non-blank (bMarks + tShift, which container
     # rules keep up to date); the inline parser drops leading blanks of later lines anyway.
     return [(state.bMarks[n] + state.tShift[n], state.eMarks[n]) for n in range(first, last)]
+
+
+def _md_trimmed(
+    src: str, first: int, lines: list[tuple[int, int]]
+) -> tuple[int, list[tuple[int, int]]]:
+    """Trim the run's ends as markdown-it does (``mdTrim``: JavaScript's whitespace, which
+    includes NBSP), dropping edge lines that are nothing but such whitespace."""
+    lines = list(lines)
+    while lines and not src[lines[0][0] : lines[0][1]].strip(MD_TRIM_CHARS):
+        lines.pop(0)
+        first += 1
+    while lines and not src[lines[-1][0] : lines[-1][1]].strip(MD_TRIM_CHARS):
+        lines.pop()
+    if lines:
+        start, end = lines[0]
+        lines[0] = (end - len(src[start:end].lstrip(MD_TRIM_CHARS)), end)
+        start, end = lines[-1]
+        lines[-1] = (start, start + len(src[start:end].rstrip(MD_TRIM_CHARS)))
+    return first, lines
 
 
 def _trim_blanks(src: str, lines: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -199,7 +223,7 @@ def _wrap_heading_rule(rule: _BlockRule) -> _BlockRule:
                     begin += 1
                 start = state.src.find(token.content, begin, state.eMarks[start_line])
                 lines = [(start, start + len(token.content))]
-                token.meta[_META] = ("heading", lines, False)
+                token.meta[_META] = ("heading", lines, False, start_line)
         return True
 
     return wrapped
@@ -223,7 +247,7 @@ def _wrap_table_rule(rule: _BlockRule) -> _BlockRule:
                 if index < len(cells):
                     start, end = cells[index]
                     token.content = state.src[start:end]
-                    token.meta[_META] = ("cell", [(start, end)], False)
+                    token.meta[_META] = ("cell", [(start, end)], False, row_line)
                 index += 1
         return True
 
@@ -351,9 +375,14 @@ def _harvest(
             markup.append(Markup(offset + label_end, offset + end, "close", "image"))
         elif tag == "hardbreak":
             hard_breaks.append(offset + info[1])
-        elif tag == "atom":
+        elif tag == "atom" and not _literal_backslash(token):
             kind = _ATOM_KINDS.get(token.type, "entity" if token.info == "entity" else "escape")
             markup.append(Markup(offset + info[1], offset + info[2], "atom", kind))
+
+
+def _literal_backslash(token: Token) -> bool:
+    """``\\`` before a character it cannot escape is two characters of plain text."""
+    return token.type == "text_special" and token.info == "escape" and token.content == token.markup
 
 
 def _emphasis(token: Token, position: int, markup: list[Markup]) -> None:

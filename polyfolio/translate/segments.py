@@ -332,11 +332,16 @@ def _joints(
     run: InlineRun, text: str, spans: list[tuple[int, int, Markup]]
 ) -> Iterator[tuple[int, int]]:
     """Spans of the line breaks that are not inside markup (from one line's text to the next)."""
-    for (_, line_end), (next_start, _) in zip(run.lines, run.lines[1:], strict=False):
+    for (line_start, line_end), (next_start, _) in zip(run.lines, run.lines[1:], strict=False):
         newline = text.find("\n", line_end, next_start)
         if any(s <= newline < e for s, e, _ in spans):
             continue
-        joint_start = line_end - 1 if (line_end - 1) in run.hard_breaks else line_end
+        joint_start = line_end
+        if (line_end - 1) in run.hard_breaks:
+            # the backslash and the blanks before it end the line (they are not text)
+            joint_start = line_end - 1
+            while joint_start > line_start and text[joint_start - 1] in " \t":
+                joint_start -= 1
         yield joint_start, next_start
 
 

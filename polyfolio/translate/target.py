@@ -11,7 +11,8 @@ Line breaks when a translation has a different number of lines than its source: 
 ``\\n`` of the translation gets the source's k-th line break (with its prefix and any hard
 break); breaks the source does not have reuse the source's last line prefix (without a hard
 break); in a one-line source (heading, table cell, one-line paragraph) they become spaces.
-Blank lines in a translation collapse to one break (a paragraph stays one paragraph).
+Blank lines in a translation collapse to one break (a paragraph stays one paragraph), unless
+the source has a line that is only a backslash hard break there.
 
 Text that differs from the source is made safe for its place: block syntax at the start of a
 line (``#``, ``>``, ``-``, ``1.``, fences, ``[label]:`` …) is backslash-escaped so a translation
@@ -23,8 +24,9 @@ and a shortcut reference (``[text]``) whose text changed keeps its label (``[new
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from polyfolio.content.document import Document
 from polyfolio.content.frontmatter import FrontMatterEditor
@@ -49,12 +51,15 @@ from polyfolio.translate.segments import (
 __all__ = ["PlaceholderError", "build_target", "read_target_texts"]
 
 _BLANKS = " \t"
-_NEWLINES = re.compile(r"[ \t]*\n[ \t\n]*")
+_NEWLINES = re.compile(r"[ \t]*\n[ \t]*")
 # Line starts that would begin a block (or a link reference definition) in Markdown.
 _BLOCK_START = re.compile(
     r"(?:#{1,6}(?:[ \t]|$)|>|[-+*](?:[ \t]|$)|(?:[-*_][ \t]*){3,}$|=+[ \t]*$|`{3,}|~{3,}"
-    r"|<[A-Za-z/!?]|\[|\|[ \t]*:?-+:?[ \t]*(?:\||$))"
+    r"|<[A-Za-z/!?]|\|[ \t]*:?-+:?[ \t]*(?:\||$))"
 )
+# Only a paragraph's first line can be a link reference definition ("[label]: /url").
+_DEFINITION_START = re.compile(r"\[")
+_LINE_START_ATOM = re.compile(r"(?:^|\n)<x([0-9]+)/>")
 _ORDERED_START = re.compile(r"[0-9]{1,9}(?=[.)](?:[ \t]|$))")
 
 
@@ -130,9 +135,11 @@ class _Writer:
     """Builds a segment's bytes from translated pieces, line break by line break."""
 
     layout: BodyLayout
-    parts: list[str]
+    parts: list[str] = field(default_factory=list)
     breaks: int = 0
     at_line_start: bool = True
+    line_texts: list[int] = field(default_factory=list)  # parts that begin a line with text
+    joint_parts: set[int] = field(default_factory=set)
 
     def text(self, text: str) -> None:
         for index, line in enumerate(text.split("\n")):
@@ -141,7 +148,7 @@ class _Writer:
             if self.at_line_start:
                 line = line.lstrip(_BLANKS)
                 if line and self.layout.line_start:
-                    line = _escape_block_start(line)
+                    self.line_texts.append(len(self.parts))
             if line:
                 self.parts.append(line)
                 self.at_line_start = False
@@ -151,20 +158,35 @@ class _Writer:
         self.at_line_start = False
 
     def line_break(self) -> None:
-        self._trim_end()
         joints = self.layout.joints
         if self.breaks < len(joints):
-            self.parts.append(joints[self.breaks])
+            joint = joints[self.breaks]
         elif joints:
-            self.parts.append(_continuation(joints[-1]))
+            joint = _continuation(joints[-1])
         else:
-            self.parts.append(" ")
+            joint = " "
+        if self.at_line_start and not joint.lstrip(_BLANKS).startswith("\\"):
+            return  # an empty line would end the paragraph; a lone hard break would not
+        self._trim_end()
+        self.joint_parts.add(len(self.parts))
+        self.parts.append(joint)
         self.breaks += 1
         self.at_line_start = True
 
     def _trim_end(self) -> None:
         if self.parts and not self.at_line_start:
             self.parts[-1] = self.parts[-1].rstrip(_BLANKS)
+
+    def result(self) -> str:
+        """The bytes, with block syntax escaped where a line of text starts."""
+        for index in self.line_texts:
+            end = index + 1
+            while end < len(self.parts) and end not in self.joint_parts:
+                end += 1
+            line = "".join(self.parts[index:end])
+            first = index == 0
+            self.parts[index] = _escape_block_start(line, len(self.parts[index]), first)
+        return "".join(self.parts)
 
 
 def _continuation(joint: str) -> str:
@@ -180,9 +202,9 @@ def _reassemble(segment: Segment, layout: BodyLayout, translated: str) -> str:
         raise PlaceholderError(f"{segment.key}: {'; '.join(problems)}")
     originals = dict(segment.placeholders)
     labels = dict(layout.labels)
-    writer = _Writer(layout, [])
+    writer = _Writer(layout)
     opened: dict[str, int] = {}  # pair name -> index in writer.parts after its open markup
-    text = _NEWLINES.sub("\n", translated.strip(" \t\n"))
+    text = _NEWLINES.sub("\n", translated.lstrip(_BLANKS).rstrip(" \t\n"))
     for is_token, piece in _move_blanks_out(split_protected(text), layout.emphasis):
         if not is_token:
             writer.text(piece)
@@ -198,7 +220,7 @@ def _reassemble(segment: Segment, layout: BodyLayout, translated: str) -> str:
             writer.markup(raw)
         else:
             writer.markup(raw)
-    return "".join(writer.parts)
+    return writer.result()
 
 
 def _token(piece: str) -> Token:
@@ -230,11 +252,17 @@ def _move_blanks_out(
     return result
 
 
-def _escape_block_start(line: str) -> str:
+def _escape_block_start(line: str, text_length: int, first: bool) -> str:
+    """The line's first text part (``line[:text_length]``), escaped if the line starts a block."""
+    text = line[:text_length]
+    if first and _DEFINITION_START.match(line):
+        return f"\\{text}"
     ordered = _ORDERED_START.match(line)
     if ordered:
-        return f"{line[: ordered.end()]}\\{line[ordered.end() :]}"
-    return f"\\{line}" if _BLOCK_START.match(line) else line
+        if ordered.end() >= text_length:
+            return text
+        return f"{text[: ordered.end()]}\\{text[ordered.end() :]}"
+    return f"\\{text}" if _BLOCK_START.match(line) else text
 
 
 # --- reading an existing target ----------------------------------------------------------------
@@ -308,20 +336,15 @@ def _units(placeholders: Placeholders) -> list[_Unit]:
 
 def _renamed(mine: Segment, other: Segment, labels: Mapping[str, str]) -> str | None:
     """``other``'s text with its tokens renamed to ``mine``'s, or None if the markup differs."""
-    wanted = _units(mine.placeholders)
-    free = list(wanted)
-    names: dict[str, str] = {}
-    extra: dict[str, str] = {}
-    for unit in _units(other.placeholders):
-        match = next((w for w in free if _same(w, unit, labels)), None)
-        if match is not None:
-            free.remove(match)
-            names[unit.name] = match.name
-        elif unit.signature[0] == "atom" and _is_escape(unit.signature[1]):
-            extra[unit.name] = unit.signature[1][1:]  # our own escape of a line start
-        else:
-            return None
-    if free:
+    units = _units(other.placeholders)
+    names = _match_units(_units(mine.placeholders), units, labels)
+    if names is not None and any(name.startswith("\\") for name in names.values()):
+        # Extra escapes at line starts may be ours (see _escape_block_start): match those last,
+        # so that the source's own escapes find their counterparts first.
+        line_starts = {f"x{n}" for n in _LINE_START_ATOM.findall(other.text)}
+        units.sort(key=lambda unit: unit.name in line_starts and _is_escape(unit.signature[-1]))
+        names = _match_units(_units(mine.placeholders), units, labels) or names
+    if names is None:
         return None
     parts: list[str] = []
     for is_token, piece in split_protected(other.text):
@@ -329,11 +352,26 @@ def _renamed(mine: Segment, other: Segment, labels: Mapping[str, str]) -> str | 
             parts.append(piece)
             continue
         token = _token(piece)
-        if token.name in extra:
-            parts.append(extra[token.name])
-        else:
-            parts.append(replace(token, name=names[token.name]).text)
+        name = names[token.name]
+        parts.append(name[1:] if name.startswith("\\") else replace(token, name=name).text)
     return "".join(parts)
+
+
+def _match_units(
+    free: list[_Unit], units: list[_Unit], labels: Mapping[str, str]
+) -> dict[str, str] | None:
+    """Target unit name -> source unit name (or the escaped character, for our own escapes)."""
+    names: dict[str, str] = {}
+    for unit in units:
+        match = next((w for w in free if _same(w, unit, labels)), None)
+        if match is not None:
+            free.remove(match)
+            names[unit.name] = match.name
+        elif unit.signature[0] == "atom" and _is_escape(unit.signature[1]):
+            names[unit.name] = unit.signature[1]  # an escape of ours: its character is text
+        else:
+            return None
+    return None if free else names
 
 
 def _same(mine: _Unit, theirs: _Unit, labels: Mapping[str, str]) -> bool:
@@ -349,4 +387,4 @@ def _same(mine: _Unit, theirs: _Unit, labels: Mapping[str, str]) -> bool:
 
 
 def _is_escape(raw: str) -> bool:
-    return len(raw) == 2 and raw[0] == "\\"
+    return len(raw) == 2 and raw[0] == "\\" and raw[1] in string.punctuation
