@@ -1,4 +1,4 @@
-"""Property-based: for any Markdown-ish body, a copy is byte-identical and pseudo keeps structure."""
+"""Property-based: any Markdown-ish body copies byte for byte, and pseudo keeps its structure."""
 
 from __future__ import annotations
 
