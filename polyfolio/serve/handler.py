@@ -14,13 +14,19 @@ from polyfolio.serve.inject import (
     EVENTS_PATH,
     RELOAD_SCRIPT,
     SCRIPT_PATH,
+    WORKER_PATH,
+    WORKER_SCRIPT,
     fallback_page,
     inject_into_html,
 )
 from polyfolio.serve.urlpath import BadRequest, File, NotFound, Redirect, resolve_target
 
 KEEPALIVE_SECONDS = 15.0  # an SSE comment this often lets a vanished browser free its thread
-SOCKET_TIMEOUT_SECONDS = 30.0  # a client that stops sending mid-request cannot hold a thread
+SOCKET_TIMEOUT_SECONDS = 30.0
+_SCRIPTS = {
+    SCRIPT_PATH: RELOAD_SCRIPT,
+    WORKER_PATH: WORKER_SCRIPT,
+}  # a client that stops sending mid-request cannot hold a thread
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,10 +80,9 @@ class DevRequestHandler(BaseHTTPRequestHandler):
         if request_path == EVENTS_PATH and send_body:
             self._stream_events(served.hub)
             return
-        if request_path == SCRIPT_PATH:
-            self._send(
-                HTTPStatus.OK, "text/javascript; charset=utf-8", RELOAD_SCRIPT.encode(), send_body
-            )
+        if request_path in _SCRIPTS:
+            script = _SCRIPTS[request_path].encode()
+            self._send(HTTPStatus.OK, "text/javascript; charset=utf-8", script, send_body)
             return
         target = resolve_target(served.root, served.base_path, self.path)
         if isinstance(target, File):

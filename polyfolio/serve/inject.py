@@ -9,26 +9,57 @@ from polyfolio.serve.outcome import BuildOutcome
 
 EVENTS_PATH = "/__polyfolio/events"
 SCRIPT_PATH = "/__polyfolio/reload.js"
+WORKER_PATH = "/__polyfolio/reload-worker.js"
 OVERLAY_ID = "polyfolio-build-error"
 MAX_OVERLAY_MESSAGES = 50
 
-# Reload when the stream (EVENTS_PATH) announces a build other than the one this page shows.
-RELOAD_SCRIPT = """\
+# Each page reloads when it hears of a build other than (and newer than) the one it shows.  A
+# browser opens only about six HTTP/1.1 connections per host, so tabs do not each hold an event
+# stream: one shared worker holds it for all of them (a direct stream where there is no
+# SharedWorker).  Tags are "<server token>-<count>"; another token means a restarted server.
+_RELOAD_TEMPLATE = """\
 (function () {
   "use strict";
   var script = document.currentScript;
-  var shown = script ? script.getAttribute("data-polyfolio-build") : null;
-  if (!window.EventSource) { return; }
-  var source = new EventSource("/__polyfolio/events");
-  source.addEventListener("reload", function (event) {
-    if (event.data !== shown) {
-      source.close();
-      window.location.reload();
-    }
-  });
-  window.addEventListener("pagehide", function () { source.close(); });
+  var shown = (script && script.getAttribute("data-polyfolio-build")) || "";
+  function isNewer(tag) {
+    var a = String(tag).split("-"), b = shown.split("-");
+    return a[0] !== b[0] || Number(a[1]) > Number(b[1]);
+  }
+  function hear(tag) {
+    if (isNewer(tag)) { window.location.reload(); }
+  }
+  if (window.SharedWorker) {
+    var worker = new SharedWorker("__WORKER__", { name: "polyfolio-reload" });
+    worker.port.onmessage = function (event) { hear(event.data); };
+  } else if (window.EventSource) {
+    var source = new EventSource("__EVENTS__");
+    source.addEventListener("reload", function (event) { hear(event.data); });
+    window.addEventListener("pagehide", function () { source.close(); });
+  }
 })();
 """
+
+_WORKER_TEMPLATE = """\
+"use strict";
+var ports = [];
+var latest = null;
+var source = new EventSource("__EVENTS__");
+source.addEventListener("reload", function (event) {
+  latest = event.data;
+  ports.forEach(function (port) { port.postMessage(latest); });
+});
+self.onconnect = function (event) {
+  var port = event.ports[0];
+  ports.push(port);
+  if (latest !== null) { port.postMessage(latest); }
+};
+"""
+
+RELOAD_SCRIPT = _RELOAD_TEMPLATE.replace("__WORKER__", WORKER_PATH).replace(
+    "__EVENTS__", EVENTS_PATH
+)
+WORKER_SCRIPT = _WORKER_TEMPLATE.replace("__EVENTS__", EVENTS_PATH)
 
 _OVERLAY_STYLE = (
     "position:fixed;left:0;right:0;bottom:0;z-index:2147483647;max-height:60vh;overflow:auto;"

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -80,9 +81,10 @@ class Problems:
             self.seen.append(f"console error: {message.text} at {message.location}")
 
     def _failed(self, request: Any) -> None:
-        # The dev server's own event stream is cut whenever a page navigates away; that is
-        # the dev server at work, not the site.
-        if request.url.endswith("/__polyfolio/events"):
+        # A reload cuts the dev server's own requests (its event stream, its worker script)
+        # short: that is the dev server at work, not the site.
+        own = urlsplit(request.url).path.startswith("/__polyfolio/")
+        if own and request.failure == "net::ERR_ABORTED":
             return
         self.seen.append(f"request failed: {request.url} ({request.failure})")
 

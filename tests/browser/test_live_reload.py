@@ -19,6 +19,7 @@ from tests.browser.conftest import Problems, build_outcome, copy_example
 
 pytestmark = pytest.mark.browser
 TIMEOUT_MS = 15_000
+TABS = 9
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,3 +96,22 @@ def test_a_build_error_shows_in_the_page_until_fixed(
     live_example.item_file.write_bytes(good)
     overlay.wait_for(state="detached", timeout=TIMEOUT_MS)
     assert problems.seen == []
+
+
+def test_many_open_tabs_all_load_and_all_reload(live_example: LiveExample, browser: Any) -> None:
+    # Browsers open about six connections per host; a stream per tab would starve the seventh.
+    context = browser.new_context()
+    try:
+        tabs = []
+        for _ in range(TABS):
+            tab = context.new_page()
+            tab.goto(live_example.home, timeout=TIMEOUT_MS)
+            tab.evaluate("() => { window.__beforeEdit = true; }")
+            tabs.append(tab)
+        _set_front_matter(live_example.item_file, "caption.subtitle", "Seen in every tab")
+        for tab in tabs:
+            tab.wait_for_function("() => window.__beforeEdit === undefined", timeout=TIMEOUT_MS)
+            subtitle = tab.locator(f"#card-{live_example.page_id} .card-subtitle")
+            assert subtitle.inner_text().strip() == "Seen in every tab"
+    finally:
+        context.close()

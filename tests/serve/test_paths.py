@@ -53,6 +53,7 @@ def test_folder_without_slash_redirects_to_the_slash_form(static_server: DevServ
         ("/index.html", "text/html; charset=utf-8"),
         ("/sub/style.css", "text/css; charset=utf-8"),
         ("/__polyfolio/reload.js", "text/javascript; charset=utf-8"),
+        ("/__polyfolio/reload-worker.js", "text/javascript; charset=utf-8"),
     ],
 )
 def test_content_types(static_server: DevServer, target: str, kind: str) -> None:
