@@ -113,7 +113,11 @@ class TranslationMemory:
     def _connect(cls, path: Path | None) -> TranslationMemory:
         where = f"{STATE_DIR}/{MEMORY_FILE}"
         try:
-            connection = sqlite3.connect(path or ":memory:", isolation_level=None)
+            # a run commits from a worker thread (one at a time) so its event loop never waits
+            # on a disk sync; check_same_thread would forbid that
+            connection = sqlite3.connect(
+                path or ":memory:", isolation_level=None, check_same_thread=False
+            )
             memory = cls(connection, path)
             memory._prepare(where)
         except sqlite3.DatabaseError as exc:

@@ -15,6 +15,7 @@ A kill at any moment leaves every target old or new (atomic replacement), the me
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -29,7 +30,7 @@ from polyfolio.translate.consistency import AlignedText, glossary_warnings, inco
 from polyfolio.translate.engines import Engine, EngineError, Request, create_engine
 from polyfolio.translate.engines.retry import translate_with_retries
 from polyfolio.translate.lock import run_lock
-from polyfolio.translate.memory import Origin, Pair, TranslationMemory
+from polyfolio.translate.memory import MEMORY_FILE, STATE_DIR, Origin, Pair, TranslationMemory
 from polyfolio.translate.plan import (
     FilePlan,
     Job,
@@ -169,8 +170,10 @@ class _Run:
                 key = (waiting.plan.lang, segment.text)
                 self.waiters.setdefault(key, []).append((waiting, segment.key))
         self.stopped: str | None = None  # why the run stopped sending, after a fatal engine error
-        # checked answers not yet in the memory: (pair, source text, translation, job)
+        # checked answers not yet in the memory, and the one task that stores and writes them
         self.pending: list[tuple[Pair, Job, str]] = []
+        self.keeper: asyncio.Task[None] | None = None
+        self.memory_error: str | None = None
 
     async def execute(self, show_progress: bool) -> None:
         try:
@@ -179,7 +182,7 @@ class _Run:
             self.memory.add_sources(waiting.plan.source.raw for waiting in self.files)
             for waiting in self.files:
                 if waiting.open == 0:
-                    self._write(waiting)
+                    await self._write(waiting)
             jobs = self.report.plan.jobs
             with progress_bar(show_progress, len(jobs)) as advance:
                 semaphore = asyncio.Semaphore(self.settings.concurrency)
@@ -190,7 +193,8 @@ class _Run:
                     )
                 ]
                 await asyncio.gather(*tasks)
-                self._flush()
+                if self.keeper is not None:
+                    await self.keeper
         finally:
             await self.engine.aclose()
 
@@ -254,30 +258,47 @@ class _Run:
             return Problem("engine", str(exc))
 
     def _accept(self, lang: str, accepted: list[tuple[Job, str]]) -> None:
-        """Queue checked answers for the memory; the queue is committed on the loop's next turn,
-        so answers that arrive together share one transaction (one disk sync)."""
+        """Queue checked answers for the keeper task, starting it if it is not running."""
         if not accepted:
             return
+        if self.memory_error is not None:
+            return  # nothing can be kept, so nothing more is written
         pair = site_pair(self.site, lang, self.engine.settings_key())
-        if not self.pending:
-            asyncio.get_running_loop().call_soon(self._flush)
         self.pending.extend((pair, job, text) for job, text in accepted)
+        if self.keeper is None or self.keeper.done():
+            self.keeper = asyncio.create_task(self._keep())
 
-    def _flush(self) -> None:
-        """Commit queued answers, then write every file they complete (never the other way
-        round: a written target's texts are always in the memory too)."""
-        pending, self.pending = self.pending, []
-        if not pending:
-            return
-        self.memory.store_many(
-            ((pair, job.text, text) for pair, job, text in pending), Origin.ENGINE
+    async def _keep(self) -> None:
+        """Commit queued answers, then write every file they complete — never the other way
+        round, so a written target's texts are always in the memory too.  Disk syncs run in a
+        thread, so requests go on meanwhile; answers that arrive during one commit share the
+        next (one transaction, one sync, for all of them)."""
+        while self.pending:
+            pending, self.pending = self.pending, []
+            rows = [(pair, job.text, text) for pair, job, text in pending]
+            try:
+                await asyncio.to_thread(self.memory.store_many, rows, Origin.ENGINE)
+            except sqlite3.Error as exc:  # a full disk, a read-only folder
+                self._memory_failed(exc)
+                return
+            for _, job, text in pending:
+                for waiting, key in self.waiters.get((job.lang, job.text), ()):
+                    waiting.texts[key] = text
+                    waiting.open -= 1
+                    if waiting.open == 0 and not waiting.failed:
+                        await self._write(waiting)
+
+    def _memory_failed(self, exc: sqlite3.Error) -> None:
+        self.memory_error = str(exc)
+        self.stopped = f"not sent: the translation memory cannot be written ({exc})"
+        self.pending.clear()
+        self.report.diagnostics.append(
+            error(
+                Location(f"{STATE_DIR}/{MEMORY_FILE}"),
+                f"cannot store translations: {exc}; the files waiting for them were left as "
+                "they were",
+            )
         )
-        for _, job, text in pending:
-            for waiting, key in self.waiters.get((job.lang, job.text), ()):
-                waiting.texts[key] = text
-                waiting.open -= 1
-                if waiting.open == 0 and not waiting.failed:
-                    self._write(waiting)
 
     def _fail(self, lang: str, job: Job, problems: list[Problem]) -> None:
         reason = "; ".join(problem.message for problem in problems)
@@ -292,7 +313,7 @@ class _Run:
                 )
             )
 
-    def _write(self, waiting: _Waiting) -> None:
+    async def _write(self, waiting: _Waiting) -> None:
         file = waiting.plan
         path = self.site.root / file.target_rel
         if _current_md5(path) != file.target_md5:
@@ -312,7 +333,7 @@ class _Run:
             )
             return
         try:
-            write_bytes_atomic(path, document.to_bytes())
+            await asyncio.to_thread(write_bytes_atomic, path, document.to_bytes())
         except OSError as exc:
             waiting.failed = True
             self.report.diagnostics.append(

@@ -3,6 +3,7 @@ twice, human edits kept, every answer checked."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -291,3 +292,17 @@ def test_a_current_translation_made_elsewhere_is_aligned_after_its_source_change
     text = (site / "_portfolio/peel.gr.md").read_text(encoding="utf-8")
     assert "Hand-made removes the outer layers" in text
     assert "MOST PEOPLE RETURN TO WORK THE SAME AFTERNOON." in text
+
+
+def test_a_memory_that_cannot_be_written_stops_the_run_cleanly(
+    site: Path, server: FakeOpenAI, capsys: Capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full_disk(*args: object) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(TranslationMemory, "store_many", full_disk)
+    outcome = run(capsys, "translate", site)
+    assert outcome.code == 1
+    assert ".polyfolio/memory.sqlite:1:1: error: cannot store translations" in outcome.err
+    assert "disk is full" in outcome.err and "Traceback" not in outcome.err
+    assert targets(site) == {}  # nothing is written that the memory does not hold
