@@ -306,3 +306,22 @@ def test_a_memory_that_cannot_be_written_stops_the_run_cleanly(
     assert ".polyfolio/memory.sqlite:1:1: error: cannot store translations" in outcome.err
     assert "disk is full" in outcome.err and "Traceback" not in outcome.err
     assert targets(site) == {}  # nothing is written that the memory does not hold
+
+
+def test_an_answer_that_drops_placeholders_is_rejected(
+    tmp_path: Path, server: FakeOpenAI, capsys: Capsys
+) -> None:
+    marked = "Read **our guide** and [the questions](https://clinic.example/faq) first."
+    site = make_site(tmp_path / "site", server.base_url, {"guide": ("Guide", [marked])})
+    server.translate = behaviours.drop_placeholders
+    outcome = run(capsys, "translate", site)
+    assert outcome.code == 1
+    assert "_portfolio/guide.md:7:1: error: not translated into gr" in outcome.err
+    assert not (site / "_portfolio/guide.gr.md").exists()
+    [sent] = {text for _, text in server.sent_segments() if text != "Guide"}
+    assert "**" not in sent and "https://" not in sent  # markup went out as placeholders
+
+    server.translate = behaviours.upper
+    assert run(capsys, "translate", site).code == 0
+    written = (site / "_portfolio/guide.gr.md").read_text(encoding="utf-8")
+    assert "**OUR GUIDE**" in written and "(https://clinic.example/faq)" in written
