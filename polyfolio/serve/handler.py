@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import sys
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -22,11 +24,8 @@ from polyfolio.serve.inject import (
 from polyfolio.serve.urlpath import BadRequest, File, NotFound, Redirect, resolve_target
 
 KEEPALIVE_SECONDS = 15.0  # an SSE comment this often lets a vanished browser free its thread
-SOCKET_TIMEOUT_SECONDS = 30.0
-_SCRIPTS = {
-    SCRIPT_PATH: RELOAD_SCRIPT,
-    WORKER_PATH: WORKER_SCRIPT,
-}  # a client that stops sending mid-request cannot hold a thread
+SOCKET_TIMEOUT_SECONDS = 30.0  # a client that stops sending mid-request cannot hold a thread
+_SCRIPTS = {SCRIPT_PATH: RELOAD_SCRIPT, WORKER_PATH: WORKER_SCRIPT}
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,8 +48,6 @@ class DevHTTPServer(ThreadingHTTPServer):
 
     def handle_error(self, request: object, client_address: object) -> None:
         # A browser closing a connection mid-response is routine, not worth a traceback.
-        import sys
-
         if isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
             return
         super().handle_error(request, client_address)  # type: ignore[arg-type]
@@ -111,11 +108,13 @@ class DevRequestHandler(BaseHTTPRequestHandler):
                 )
                 return
             with path.open("rb") as handle:
-                size = path.stat().st_size
+                # The size of the file opened: a build may replace the path meanwhile.
+                size = os.fstat(handle.fileno()).st_size
                 self._start(status, content_type(path), size)
                 if send_body:
                     shutil.copyfileobj(handle, self.wfile)
-        except FileNotFoundError:  # replaced or removed by a build since it was resolved
+        except (FileNotFoundError, PermissionError, IsADirectoryError):
+            # Removed by a build since it was resolved, or not ours to read.
             self._not_found(NotFound(None), send_body)
 
     def _not_found(self, target: NotFound, send_body: bool) -> None:
