@@ -123,11 +123,7 @@ class FrontMatterEditor:
 
     def with_new_key(self, key: str, value: str) -> str:
         """Append ``key: value`` as the last top-level entry."""
-        text = self.text
-        if text and not text.endswith("\n"):
-            text += "\r\n" if text.endswith("\r") else "\n"
-        newline = "\r\n" if "\r\n" in text else "\n"
-        return f"{text}{key}: {render_scalar(value, None)}{newline}"
+        return append_key(self.text, key, value)
 
     def _find(self, path: DottedPath) -> Any:
         node = self._root
@@ -154,6 +150,18 @@ class FrontMatterEditor:
         else:
             prefix = " "
         return insert_at, insert_at, prefix + render_scalar(value, None)
+
+
+def append_key(text: str, key: str, value: str) -> str:
+    """``text`` with ``key: value`` appended as the last top-level entry.
+
+    Needs no parse, so it can follow :meth:`FrontMatterEditor.set_values` without composing the
+    edited text again.
+    """
+    if text and not text.endswith("\n"):
+        text += "\r\n" if text.endswith("\r") else "\n"
+    newline = "\r\n" if "\r\n" in text else "\n"
+    return f"{text}{key}: {render_scalar(value, None)}{newline}"
 
 
 def _collect_scalars(node: Any, prefix: DottedPath, found: list[DottedPath]) -> None:

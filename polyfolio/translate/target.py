@@ -29,7 +29,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from polyfolio.content.document import Document
-from polyfolio.content.frontmatter import FrontMatterEditor
+from polyfolio.content.frontmatter import FrontMatterEditor, append_key
 from polyfolio.translate.placeholders import (
     TOKEN_RE,
     PlaceholderError,
@@ -103,9 +103,7 @@ def _target_front(document: Document, values: Mapping[str, str], lang: str, dige
             added.append((key, value))
     text = editor.set_values(changes)
     for key, value in added:
-        text = FrontMatterEditor(text, document.path, document.front_matter_line).with_new_key(
-            key, value
-        )
+        text = append_key(text, key, value)  # no second parse of the edited text
     return text
 
 

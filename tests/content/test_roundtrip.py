@@ -9,7 +9,12 @@ from typing import Any
 import pytest
 
 from polyfolio.content.document import Document, parse_document
-from polyfolio.content.frontmatter import FrontMatterEditor, lookup, read_front_matter
+from polyfolio.content.frontmatter import (
+    FrontMatterEditor,
+    append_key,
+    lookup,
+    read_front_matter,
+)
 from polyfolio.diagnostics import ContentError
 from tests.shared_data import SEEDS, all_content_files, ids, require, seed_files
 
@@ -148,6 +153,16 @@ def test_edit_cases(text: str, keys: tuple[str, ...], value: str, expected: str)
 
 def test_new_key_on_text_without_final_newline() -> None:
     assert FrontMatterEditor("a: 1").with_new_key("b", "two") == "a: 1\nb: two\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("", "b: two\n"), ("a: 1", "a: 1\nb: two\n"), ("a: 1\r\n", "a: 1\r\nb: two\r\n")],
+)
+def test_append_key_needs_no_editor(text: str, expected: str) -> None:
+    assert (
+        append_key(text, "b", "two") == expected == FrontMatterEditor(text).with_new_key("b", "two")
+    )
 
 
 def test_a_hash_that_yaml_would_read_as_a_number_is_quoted() -> None:
