@@ -23,15 +23,13 @@ import posixpath
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from polyfolio.content.document import Document, parse_document
 from polyfolio.content.site import Item, Site
-from polyfolio.diagnostics import ContentError, Diagnostic, Location, error, warning
+from polyfolio.diagnostics import Diagnostic, Location, error, warning
+from polyfolio.translate.align import Alignment, SourceSegments, align_stale
 from polyfolio.translate.memory import Origin, Pair, TranslationMemory
 from polyfolio.translate.placeholders import split_protected
-from polyfolio.translate.segments import Segment, SegmentedDocument, segment_document
-from polyfolio.translate.settings import load_translate_settings
+from polyfolio.translate.segments import Segment, SegmentedDocument
 from polyfolio.translate.status import Entry, State
-from polyfolio.translate.target import read_target_texts
 
 
 class UnknownLanguage(ValueError):
@@ -146,7 +144,7 @@ def make_plan(
     site: Site, entries: Iterable[Entry], memory: TranslationMemory, options: PlanOptions
 ) -> Plan:
     plan = Plan()
-    sources = _SourceCache(options.translatable)
+    sources = SourceSegments(options.translatable)
     drafts: list[_Draft] = []
     for entry in entries:
         if entry.lang not in options.languages or entry.state is State.CURRENT:
@@ -175,7 +173,7 @@ def _draft(
     site: Site,
     entry: Entry,
     source: Item,
-    sources: _SourceCache,
+    sources: SourceSegments,
     memory: TranslationMemory,
     options: PlanOptions,
     plan: Plan,
@@ -209,123 +207,30 @@ def _align_stale(
     plan: Plan,
 ) -> dict[str, str] | None:
     """Texts to keep from a stale target, ``{}`` to redo it all (forced), ``None`` to skip it."""
-    earlier = earlier_source(target, memory, options.translatable)
-    if earlier is not None:
-        kept = unchanged_texts(earlier, target.document, source_doc)
-        if kept is not None:
-            _note_human_edits(earlier, target, memory, pair, plan)
-            return kept
+    alignment = align_stale(target, source_doc, memory, options.translatable)
+    if isinstance(alignment, Alignment):
+        _note_human_edits(alignment, target, memory, pair, plan)
+        return alignment.kept
     if options.force:
         return {}
-    reason = (
-        "the source it was translated from is not in the translation memory"
-        if earlier is None
-        else "it no longer has the structure of the source it was translated from"
-    )
-    plan.skipped.append(Skipped(target.page_id, target.lang, target.rel, reason))
+    plan.skipped.append(Skipped(target.page_id, target.lang, target.rel, alignment))
     plan.problems.append(
         warning(
             Location(target.rel),
-            f"stale, but left as is: {reason}, so a human's edits cannot be told apart",
+            f"stale, but left as is: {alignment}, so a human's edits cannot be told apart",
             "check it and run 'polyfolio translate --accept', or retranslate with --force",
         )
     )
     return None
 
 
-def earlier_source(
-    target: Item, memory: TranslationMemory, translatable: Sequence[str]
-) -> SegmentedDocument | None:
-    """The source version ``target`` was made from, segmented, if the memory has it."""
-    digest = target.source_hash
-    data = memory.source(digest) if digest else None
-    if data is None:
-        return None
-    try:
-        return segment_document(parse_document(target.rel, data), translatable)
-    except ContentError:
-        return None
-
-
-def unchanged_texts(
-    earlier: SegmentedDocument, target: Document, current: SegmentedDocument
-) -> dict[str, str] | None:
-    """For each current segment whose source text is unchanged, the target's text for it.
-
-    A segment counts as unchanged when the same key has the same text in the earlier source, or,
-    failing that (a paragraph was inserted above it, so keys shifted), when its text occurs
-    anywhere in the earlier source.  ``None`` when the target cannot be aligned at all.
-    """
-    texts = read_target_texts(earlier, target)
-    if texts is None:
-        return None
-    earlier_by_key = earlier.by_key()
-    by_text: dict[str, str] = {}
-    for segment in earlier.segments:
-        if segment.key in texts:
-            by_text.setdefault(segment.text, texts[segment.key])
-    kept: dict[str, str] = {}
-    for segment in current.segments:
-        before = earlier_by_key.get(segment.key)
-        if before is not None and before.text == segment.text and segment.key in texts:
-            kept[segment.key] = texts[segment.key]
-        elif segment.text in by_text:
-            kept[segment.key] = by_text[segment.text]
-    return kept
-
-
-def changed_segments(
-    target: Item,
-    source_doc: SegmentedDocument,
-    memory: TranslationMemory,
-    translatable: Sequence[str],
-) -> int | None:
-    """How many of the source's segments changed since ``target`` was made (None: unknown)."""
-    earlier = earlier_source(target, memory, translatable)
-    if earlier is None:
-        return None
-    kept = unchanged_texts(earlier, target.document, source_doc)
-    return None if kept is None else len(source_doc.segments) - len(kept)
-
-
-def changed_segment_counts(site: Site, stale: Sequence[Entry]) -> dict[tuple[str, str], int]:
-    """(page_id, lang) -> changed segment count, for the stale entries whose count can be known.
-
-    Reads the memory if there is one (never creates it); no memory or an unreadable setting
-    only means the counts are unknown, which ``status`` shows as "?".
-    """
-    try:
-        translatable = load_translate_settings(site.config).translatable
-        memory = TranslationMemory.open_existing(site.root)
-    except ContentError:
-        return {}
-    counts: dict[tuple[str, str], int] = {}
-    sources = _SourceCache(translatable)
-    with memory:
-        for entry in stale:
-            if entry.source is None or entry.target is None:
-                continue
-            source_doc = sources.get(entry.source, [])
-            if source_doc is None:
-                continue
-            count = changed_segments(entry.target, source_doc, memory, translatable)
-            if count is not None:
-                counts[(entry.page_id, entry.lang)] = count
-    return counts
-
-
 def _note_human_edits(
-    earlier: SegmentedDocument,
-    target: Item,
-    memory: TranslationMemory,
-    pair: Pair,
-    plan: Plan,
+    alignment: Alignment, target: Item, memory: TranslationMemory, pair: Pair, plan: Plan
 ) -> None:
     """Remember target texts that differ from what the memory gave: a human changed them."""
-    texts = read_target_texts(earlier, target.document) or {}
     edits = plan.human_edits.setdefault(target.lang, {})
-    for segment in earlier.segments:
-        text = texts.get(segment.key)
+    for segment in alignment.earlier.segments:
+        text = alignment.target_texts.get(segment.key)
         if text is None or text == segment.text:
             continue
         stored = memory.lookup(segment.text, pair)
@@ -392,23 +297,6 @@ def site_pair(site: Site, lang: str, settings_key: str) -> Pair:
     """The memory's language pair for a site language (memory keys use BCP 47 tags)."""
     codes = site.config.codes
     return Pair(codes.to_bcp47(site.source_lang), codes.to_bcp47(lang), settings_key)
-
-
-class _SourceCache:
-    """Each source is segmented once, however many target languages it has."""
-
-    def __init__(self, translatable: Sequence[str]) -> None:
-        self.translatable = translatable
-        self.done: dict[str, SegmentedDocument | None] = {}
-
-    def get(self, source: Item, problems: list[Diagnostic]) -> SegmentedDocument | None:
-        if source.rel not in self.done:
-            try:
-                self.done[source.rel] = segment_document(source.document, self.translatable)
-            except ContentError as exc:
-                problems.append(exc.diagnostic)
-                self.done[source.rel] = None
-        return self.done[source.rel]
 
 
 def _new_target_rel(site: Site, source: Item, lang: str, problems: list[Diagnostic]) -> str | None:

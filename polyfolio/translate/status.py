@@ -59,7 +59,7 @@ def with_changed_counts(site: Site, entries: list[Entry]) -> list[Entry]:
 
     if not any(e.state is State.STALE for e in entries) or not memory_path(site.root).is_file():
         return entries  # nothing to count, or no memory to count with: every count is unknown
-    from polyfolio.translate.plan import changed_segment_counts
+    from polyfolio.translate.align import changed_segment_counts
 
     counts = changed_segment_counts(site, [e for e in entries if e.state is State.STALE])
     return [
