@@ -51,7 +51,7 @@ def resolve_target(root: Path, base_path: str, raw_target: str) -> Target:
     path, query = _split_target(raw_target)
     if not path.startswith("/"):
         return BadRequest("the request target must be a path starting with /")
-    if path + "/" == base_path:
+    if path + "/" == base_path or (path == "/" and base_path != "/"):  # the host alone too
         return Redirect(base_path + query)
     if not path.startswith(base_path):
         return NotFound(_nearest_not_found(root, []))

@@ -89,5 +89,6 @@ def test_base_path_mounts_the_folder_under_the_sites_baseurl(served_tree: Served
         assert server.url.endswith("/clinic/")
         assert raw_get(server.port, "/clinic/sub/page.html").body.startswith(b"<html><body>sub")
         assert raw_get(server.port, "/clinic").headers["location"] == "/clinic/"
+        assert raw_get(server.port, "/").headers["location"] == "/clinic/"
         assert raw_get(server.port, "/sub/page.html").status == 404
         assert raw_get(server.port, "/clinic/../secret.txt").status == 400
