@@ -316,31 +316,29 @@ class _Run:
     async def _write(self, waiting: _Waiting) -> None:
         file = waiting.plan
         path = self.site.root / file.target_rel
-        if _current_md5(path) != file.target_md5:
-            waiting.failed = True
-            self.report.diagnostics.append(
-                error(Location(file.target_rel), "changed during the run; not overwritten")
-            )
+        refusal = _refusal(path, file.target_md5)
+        if refusal is not None:
+            self._not_written(waiting, refusal)
             return
         try:
             document = build_target(
                 file.source_doc, waiting.texts, lang=file.lang, source_hash=file.source.md5
             )
         except PlaceholderError as exc:
-            waiting.failed = True
-            self.report.diagnostics.append(
-                error(Location(file.target_rel), f"cannot be rebuilt: {exc}; left as it was")
-            )
+            self._not_written(waiting, f"cannot be rebuilt: {exc}")
             return
         try:
             await asyncio.to_thread(write_bytes_atomic, path, document.to_bytes())
-        except OSError as exc:
-            waiting.failed = True
-            self.report.diagnostics.append(
-                error(Location(file.target_rel), f"cannot write: {exc.strerror or exc}")
-            )
+        except OSError as exc:  # a full disk, a read-only folder
+            self._not_written(waiting, f"cannot write: {exc.strerror or exc}")
             return
         self.report.written.append(file.target_rel)
+
+    def _not_written(self, waiting: _Waiting, why: str) -> None:
+        waiting.failed = True
+        self.report.diagnostics.append(
+            error(Location(waiting.plan.target_rel), f"{why}; left as it was")
+        )
 
     def consistency(self) -> list[Diagnostic]:
         """Warnings about what this run wrote: glossary terms missing, one text two ways."""
@@ -381,8 +379,14 @@ def batches(jobs: Sequence[Job], max_segments: int, max_chars: int) -> Iterator[
             yield batch
 
 
-def _current_md5(path: Path) -> str | None:
+def _refusal(path: Path, planned_md5: str | None) -> str | None:
+    """Why the target at ``path`` must not be replaced now, if it must not."""
     try:
-        return md5_hex(path.read_bytes())
+        data = path.read_bytes()
     except FileNotFoundError:
-        return None
+        data = None
+    if (md5_hex(data) if data is not None else None) != planned_md5:
+        return "changed during the run (by someone else?)"
+    if data is not None and not path.stat().st_mode & 0o222:
+        return "is read-only, so its owner wants it kept"
+    return None

@@ -3,6 +3,7 @@ twice, human edits kept, every answer checked."""
 
 from __future__ import annotations
 
+import errno
 import sqlite3
 from pathlib import Path
 
@@ -325,3 +326,33 @@ def test_an_answer_that_drops_placeholders_is_rejected(
     assert run(capsys, "translate", site).code == 0
     written = (site / "_portfolio/guide.gr.md").read_text(encoding="utf-8")
     assert "**OUR GUIDE**" in written and "(https://clinic.example/faq)" in written
+
+
+def test_a_read_only_target_is_not_replaced(site: Path, server: FakeOpenAI, capsys: Capsys) -> None:
+    assert run(capsys, "translate", site).code == 0
+    target = site / "_portfolio/peel.gr.md"
+    before = target.read_bytes()
+    target.chmod(0o444)
+    edit(site / "_portfolio/peel.md", "the next day.", "the same afternoon.")
+    outcome = run(capsys, "translate", site)
+    assert outcome.code == 1
+    assert "_portfolio/peel.gr.md:1:1: error: is read-only" in outcome.err
+    assert target.read_bytes() == before
+
+
+def test_a_full_disk_is_a_clear_error_and_the_rerun_sends_nothing_again(
+    site: Path, server: FakeOpenAI, capsys: Capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full_disk(path: Path, data: bytes) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with monkeypatch.context() as patched:
+        patched.setattr("polyfolio.translate.run.write_bytes_atomic", full_disk)
+        outcome = run(capsys, "translate", site)
+    assert outcome.code == 1
+    assert "error: cannot write: No space left on device; left as it was" in outcome.err
+    assert targets(site) == {}
+    sent = len(server.sent_segments())
+    assert run(capsys, "translate", site).code == 0  # space again: the memory has it all
+    assert len(server.sent_segments()) == sent
+    assert all(is_current(site, rel) for rel in targets(site)) and len(targets(site)) == 2
