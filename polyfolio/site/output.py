@@ -156,8 +156,14 @@ def _replace_bytes(path: Path, data: bytes) -> None:
     output is derived and a rebuild restores it, and 8,000 fsyncs would dominate the build."""
     tmp = _temp_name(path)
     try:
-        with open(tmp, "wb") as handle:
-            handle.write(data)
+        # Plain descriptors: a buffered file object per page is measurable at 8,000 pages.
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+        finally:
+            os.close(fd)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
