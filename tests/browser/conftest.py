@@ -129,12 +129,16 @@ class ServedSite:
         return f"http://127.0.0.1:{self.server.port}{path}"
 
 
-@pytest.fixture(scope="module")
-def served_example(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite]:
-    tmp = tmp_path_factory.mktemp("example")
+def serve_copy(tmp: Path, baseurl: str | None = None) -> Iterator[ServedSite]:
+    """Copy the example (optionally under another baseurl), build it, serve it."""
     root = copy_example(tmp / "site")
+    if baseurl is not None:
+        config = root / "_config.yml"
+        text = config.read_text(encoding="utf-8")
+        config.write_text(text.replace('baseurl: ""', f'baseurl: "{baseurl}"', 1), "utf-8")
     out = tmp / "out"
     site = load_site(root)
+    assert baseurl is None or site.config.baseurl == baseurl
     server = DevServer(
         out,
         lambda: build_outcome(root, out),
@@ -146,6 +150,11 @@ def served_example(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedS
     with server:
         assert server.last_outcome.ok, server.last_outcome.messages
         yield ServedSite(server, expected_site(site))
+
+
+@pytest.fixture(scope="module")
+def served_example(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite]:
+    yield from serve_copy(tmp_path_factory.mktemp("example"))
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from urllib.parse import quote
 import pytest
 
 from tests.browser import dialog
-from tests.browser.conftest import Problems, ServedSite
+from tests.browser.conftest import Problems, ServedSite, serve_copy
 
 pytestmark = pytest.mark.browser
 LANGS = ["en", "gr"]
@@ -141,6 +141,26 @@ def test_switcher_from_an_open_dialog_lands_on_the_same_item(
     dialog.wait_open(page)
     assert page.get_attribute("html", "lang") == there.tag
     assert dialog.title(page) == there.cards[page_id].title
+    assert problems.seen == []
+
+
+def test_a_site_under_a_baseurl_works_the_same(
+    tmp_path_factory: pytest.TempPathFactory, page: Any, problems: Problems
+) -> None:
+    for served in serve_copy(tmp_path_factory.mktemp("baseurl"), "/clinic"):
+        expected = served.expected
+        here, there = expected.languages["en"], expected.languages["gr"]
+        page_id, card = list(here.cards.items())[-1]
+        page.goto(served.url("/"))
+        page.wait_for_url(served.url("/clinic/"))
+        assert page.locator("ul.portfolio-grid > li").count() == len(here.cards)
+        page.click(f"#card-{page_id}")
+        dialog.wait_open(page)
+        assert dialog.title(page) == card.title
+        page.goto(served.url(here.item_url(expected.collection, page_id)))
+        page.locator(f'nav.lang-switcher a[hreflang="{there.tag}"]').click()
+        page.wait_for_url(served.url(f"/clinic/gr/{expected.collection}/{page_id}/"))
+        assert page.locator("h1.item-title").inner_text().strip() == there.cards[page_id].title
     assert problems.seen == []
 
 
