@@ -65,18 +65,29 @@ def reference(
     return targets(site)
 
 
-@pytest.mark.parametrize("after_requests", [1, 2, 3])
-def test_a_killed_run_leaves_no_torn_file_and_the_rerun_sends_only_the_rest(
-    fake_openai: FakeOpenAI, tmp_path: Path, reference: dict[str, bytes], after_requests: int
+@pytest.mark.parametrize(
+    ("stop", "after_requests"),
+    [(signal.SIGKILL, 1), (signal.SIGKILL, 2), (signal.SIGKILL, 3), (signal.SIGINT, 2)],
+    ids=["kill-1", "kill-2", "kill-3", "ctrl-c-2"],
+)
+def test_an_interrupted_run_leaves_no_torn_file_and_the_rerun_sends_only_the_rest(
+    fake_openai: FakeOpenAI,
+    tmp_path: Path,
+    reference: dict[str, bytes],
+    stop: signal.Signals,
+    after_requests: int,
 ) -> None:  # the reference fixture set OPENAI_API_KEY for in-process runs too
     site = make_site(tmp_path / "site", fake_openai.base_url, ITEMS, concurrency=1)
     fake_openai.latency = LATENCY
     process = _start(site)
     _wait_for_requests(fake_openai, after_requests, process)
     time.sleep(LATENCY * 0.5 * (after_requests % 2))  # sometimes mid-request, sometimes not
-    process.send_signal(signal.SIGKILL)
-    process.communicate()
-    assert process.returncode == -signal.SIGKILL
+    process.send_signal(stop)
+    _, err = process.communicate()
+    if stop is signal.SIGKILL:
+        assert process.returncode == -signal.SIGKILL
+    else:
+        assert (process.returncode, err.strip()) == (130, "polyfolio: interrupted")
 
     written = targets(site)
     for rel, data in written.items():  # every target is absent or complete
