@@ -13,12 +13,11 @@ texts without their tokens; :func:`check_translation` runs them in order.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from polyfolio.translate.placeholders import TEXT_ATOM_RE, placeholder_problems, text_only
+from polyfolio.translate.placeholders import placeholder_problems, text_atoms, text_only
 from polyfolio.translate.segments import Segment
 
 
@@ -45,7 +44,8 @@ _ECHO = re.compile(
     r"|i cannot translate|i'm sorry, but)",
     re.IGNORECASE,
 )
-_INVISIBLE_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# C0/C1 controls but TAB and LF, and the bidi overrides/isolates that can hide or reorder text.
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def check_translation(segment: Segment, translated: str) -> list[Problem]:
@@ -62,9 +62,13 @@ def check_translation(segment: Segment, translated: str) -> list[Problem]:
 
 def _new(pattern: re.Pattern[str], source: str, answer: str) -> list[str]:
     """Matches of ``pattern`` in ``answer`` that ``source`` does not have as often."""
-    have = Counter(match.group().lower() for match in pattern.finditer(source))
+    return _new_matches(list(pattern.finditer(source)), list(pattern.finditer(answer)))
+
+
+def _new_matches(source: list[re.Match[str]], answer: list[re.Match[str]]) -> list[str]:
+    have = Counter(match.group().lower() for match in source)
     new: list[str] = []
-    for match in pattern.finditer(answer):
+    for match in answer:
         found = match.group().lower()
         if have[found] > 0:
             have[found] -= 1
@@ -79,7 +83,8 @@ def _html(source: str, answer: str) -> Problem | None:
 
 
 def _link(source: str, answer: str) -> Problem | None:
-    new = _new(TEXT_ATOM_RE, source, answer) + _new(_LINK_SYNTAX, source, answer)
+    new = _new_matches(text_atoms(source), text_atoms(answer))
+    new += _new(_LINK_SYNTAX, source, answer)
     if not new:
         return None
     return Problem("link", f"link, URL or address the source does not have: {new[0]}")
@@ -91,11 +96,9 @@ def _liquid(source: str, answer: str) -> Problem | None:
 
 
 def _control(source: str, answer: str) -> Problem | None:
-    for char in answer:
-        category = unicodedata.category(char)
-        hidden = char in _INVISIBLE_CONTROLS or (category == "Cc" and char not in "\n\t")
-        if hidden and char not in source:
-            return Problem("control", f"control character U+{ord(char):04X}")
+    for match in _CONTROLS.finditer(answer):
+        if match.group() not in source:
+            return Problem("control", f"control character U+{ord(match.group()):04X}")
     return None
 
 

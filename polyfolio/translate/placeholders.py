@@ -19,6 +19,7 @@ so a token in an answer always means a placeholder.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -39,6 +40,8 @@ _EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
 _LIQUID = r"\{\{.*?\}\}|\{%.*?%\}"
 _IAL = r"\{:[^{}\n]*\}|\{#[\w:-]+\}"
 TEXT_ATOM_RE = re.compile(rf"{TOKEN_RE.pattern}|{_URL}|{_EMAIL}", re.IGNORECASE)
+# Every TEXT_ATOM_RE match contains one of these; most text has none (the regex is slow).
+_TEXT_ATOM_HINTS = ("<", "@", "://")
 # Liquid and kramdown attribute lists are found over a whole run (they may hold markup).
 REGION_RE = re.compile(rf"{_LIQUID}|{_IAL}", re.DOTALL)
 # Front matter values are plain text, not Markdown: protect HTML and entities there too.
@@ -48,6 +51,13 @@ PLAIN_ATOM_RE = re.compile(
     rf"{_LIQUID}|{_IAL}|{TOKEN_RE.pattern}|{_HTML_TAG}|{_ENTITY}|{_URL}|{_EMAIL}",
     re.IGNORECASE | re.DOTALL,
 )
+
+
+def text_atoms(text: str) -> list[re.Match[str]]:
+    """Tokens, URLs and e-mail addresses in ``text``, in order."""
+    if not any(hint in text for hint in _TEXT_ATOM_HINTS) and "www." not in text.lower():
+        return []
+    return list(TEXT_ATOM_RE.finditer(text))
 
 
 class PlaceholderError(ValueError):
@@ -110,15 +120,16 @@ def text_only(text: str) -> str:
 def placeholder_problems(expected: Sequence[str], text: str) -> list[str]:
     """Why the tokens in ``text`` cannot stand for ``expected`` (source order), or ``[]``."""
     found = placeholder_tokens(text)
+    counts = Counter(found)
     problems: list[str] = []
     wanted = set(expected)
-    missing = [token for token in expected if token not in found]
+    missing = [token for token in expected if token not in counts]
     if missing:
         problems.append(f"missing {', '.join(missing)}")
-    extra = sorted({t for t in found if t not in wanted})
+    extra = sorted(t for t in counts if t not in wanted)
     if extra:
         problems.append(f"unknown {', '.join(extra)}")
-    duplicated = sorted({t for t in found if t in wanted and found.count(t) > 1})
+    duplicated = sorted(t for t, n in counts.items() if t in wanted and n > 1)
     if duplicated:
         problems.append(f"repeated {', '.join(duplicated)}")
     if not problems:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import re
 
-from polyfolio.translate.placeholders import TEXT_ATOM_RE, TOKEN_RE
+from polyfolio.translate.placeholders import TEXT_ATOM_RE, TOKEN_RE, text_atoms
 
 _PLAIN = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 _ACCENTED = "ÅƁÇĐÉƑĜĤÎĴĶĹṀÑÖÞǪŘŠŦÛṼŴẊÝŽàƀçđêƒĝĥîĵķĺɱñöþǫŕśŧûṽŵẋýž"
@@ -43,13 +43,17 @@ def pseudolocalize(text: str) -> str:
     return f"{_OPEN}{''.join(parts)} {padding}{_CLOSE}"
 
 
+def text_atoms_between(text: str, start: int, end: int) -> list[re.Match[str]]:
+    return list(TEXT_ATOM_RE.finditer(text, start, end)) if text_atoms(text[start:end]) else []
+
+
 def _protected(text: str) -> list[re.Match[str]]:
     # Tokens first: a URL pattern must not swallow a token that follows it.
     matches: list[re.Match[str]] = []
     position = 0
     for token in TOKEN_RE.finditer(text):
-        matches.extend(TEXT_ATOM_RE.finditer(text, position, token.start()))
+        matches.extend(text_atoms_between(text, position, token.start()))
         matches.append(token)
         position = token.end()
-    matches.extend(TEXT_ATOM_RE.finditer(text, position))
+    matches.extend(text_atoms_between(text, position, len(text)))
     return matches

@@ -19,6 +19,7 @@ text) is not a segment: there is nothing to translate.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -28,11 +29,11 @@ from polyfolio.diagnostics import ContentError, Location, error
 from polyfolio.translate.markup import InlineRun, Markup, inline_runs
 from polyfolio.translate.placeholders import (
     REGION_RE,
-    TEXT_ATOM_RE,
     Placeholders,
     atom,
     pair,
     protect_plain,
+    text_atoms,
 )
 
 DEFAULT_TRANSLATABLE: tuple[str, ...] = (
@@ -150,8 +151,9 @@ class _Built:
         labels: list[tuple[str, str]] = []
         emphasis: set[str] = set()
         numbers: dict[int, int] = {}  # pair id -> its placeholder number
+        opened: dict[int, int] = {}  # pair id -> index of its open piece
         number = 0
-        for piece in self.pieces:
+        for index, piece in enumerate(self.pieces):
             if piece.role == "text":
                 parts.append(piece.raw)
                 continue
@@ -163,13 +165,15 @@ class _Built:
                 open_token, close_token = pair(piece.kind, numbers[piece.pair_id])
                 token = close_token
                 if piece.kind in ("link", "image") and piece.raw in SHORTCUT_CLOSES:
-                    labels.append((token, self._inner_raw(piece.pair_id)))
+                    inner = self.pieces[opened[piece.pair_id] + 1 : index]
+                    labels.append((token, "".join(p.raw for p in inner)))
                 if piece.kind in ("em", "strong"):
                     emphasis.update((open_token, close_token))
             else:
                 number += 1
                 if piece.role == "open":
                     numbers[piece.pair_id] = number
+                    opened[piece.pair_id] = index
                     token = pair(piece.kind, number)[0]
                 else:
                     token = atom(number)
@@ -191,20 +195,6 @@ class _Built:
             frozenset(emphasis),
         )
         return segment, layout
-
-    def _inner_raw(self, pair_id: int) -> str:
-        """The source bytes between a pair's open and close (a shortcut reference's label)."""
-        inside = False
-        raw: list[str] = []
-        for piece in self.pieces:
-            if piece.pair_id == pair_id:
-                if inside:
-                    break
-                inside = True
-                continue
-            if inside:
-                raw.append(piece.raw)
-        return "".join(raw)
 
 
 class _Source:
@@ -249,7 +239,7 @@ def _body_segments(document: Document) -> Iterator[_Built]:
 
 
 def _check_run(run: InlineRun, source: _Source, document: Document) -> None:
-    previous = -1
+    previous = 0
     for start, end in run.lines:
         if not previous <= start <= end <= len(source.text):
             line = document.body_line + run.line
@@ -309,23 +299,39 @@ def _with_regions(
 
     Such a region that starts inside markup is already protected by it.  Otherwise the region
     wins: atoms it touches are merged into it, and pairs it cuts lose both their halves (their
-    characters are then plain text, still copied byte for byte).
+    characters are then plain text, still copied byte for byte).  Markup spans never overlap
+    each other, so sorted by start they are sorted by end too: bisect finds what a region hits.
     """
-    for match in REGION_RE.finditer(text, start, end):
+    matches = list(REGION_RE.finditer(text, start, end))
+    if not matches:
+        return markup
+    starts = [m.start for m, _ in markup]
+    dropped: set[int] = set()
+    cut_pairs: set[int] = set()
+    regions: list[tuple[Markup, int]] = []
+    last_end = start
+    for match in matches:
         region_start, region_end = match.start(), match.end()
-        if any(m.start <= region_start < m.end for m, _ in markup):
-            continue
-        touched = [(m, p) for m, p in markup if m.start < region_end and m.end > region_start]
-        for m, _ in touched:
-            if m.role == "atom":
-                region_start, region_end = min(region_start, m.start), max(region_end, m.end)
-        cut_pairs = {p for m, p in touched if m.role != "atom"}
-        markup = [
-            (m, p) for m, p in markup if (m, p) not in touched and (p == -1 or p not in cut_pairs)
-        ]
-        markup.append((Markup(region_start, region_end, "atom", "liquid"), -1))
-        markup.sort(key=lambda item: item[0].start)
-    return markup
+        before = bisect_right(starts, region_start) - 1
+        if region_start < last_end or (before >= 0 and markup[before][0].end > region_start):
+            continue  # inside markup or inside a region grown over an atom
+        index = before + 1
+        while index < len(markup) and markup[index][0].start < region_end:
+            item, pair_id = markup[index]
+            dropped.add(index)
+            if item.role == "atom":
+                region_end = max(region_end, item.end)
+            else:
+                cut_pairs.add(pair_id)
+            index += 1
+        regions.append((Markup(region_start, region_end, "atom", "liquid"), -1))
+        last_end = region_end
+    kept = [
+        (m, p)
+        for index, (m, p) in enumerate(markup)
+        if index not in dropped and (p == -1 or p not in cut_pairs)
+    ]
+    return sorted(kept + regions, key=lambda item: item[0].start)
 
 
 def _joints(
@@ -348,7 +354,7 @@ def _joints(
 def _text_pieces(raw: str) -> Iterator[_Piece]:
     """Plain text, with URLs, e-mail addresses and token look-alikes cut out as atoms."""
     position = 0
-    for match in TEXT_ATOM_RE.finditer(raw):
+    for match in text_atoms(raw):
         if match.start() > position:
             yield _Piece("text", raw[position : match.start()])
         yield _Piece("atom", match.group(), "text")

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 import string
+from collections import defaultdict, deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
@@ -309,7 +310,14 @@ def _skeleton(document: SegmentedDocument) -> list[str]:
         parts.append(body[position : layout.start])
         position = layout.end
     parts.append(body[position:])
-    return [re.sub(r"[ \t]+(?=\r?\n|$)", "", part) for part in parts]
+    return ["\n".join(_rstrip_line(line) for line in part.split("\n")) for part in parts]
+
+
+def _rstrip_line(line: str) -> str:
+    # (a regex for "blanks before a line end" backtracks quadratically over long indents)
+    if line.endswith("\r"):
+        return line[:-1].rstrip(_BLANKS) + "\r"
+    return line.rstrip(_BLANKS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -358,30 +366,40 @@ def _renamed(mine: Segment, other: Segment, labels: Mapping[str, str]) -> str | 
 def _match_units(
     free: list[_Unit], units: list[_Unit], labels: Mapping[str, str]
 ) -> dict[str, str] | None:
-    """Target unit name -> source unit name (or the escaped character, for our own escapes)."""
+    """Target unit name -> source unit name (or the escaped character, for our own escapes).
+
+    Each target unit takes the first free source unit that stands for the same markup (a
+    shortcut reference also answers to the full reference we write when its text changed).
+    """
+    buckets: dict[tuple[str, ...], deque[_Unit]] = defaultdict(deque)
+    for unit in free:
+        for signature in _signatures(unit, labels):
+            buckets[signature].append(unit)
+    taken: set[str] = set()
     names: dict[str, str] = {}
     for unit in units:
-        match = next((w for w in free if _same(w, unit, labels)), None)
-        if match is not None:
-            free.remove(match)
+        bucket = buckets.get(unit.signature, deque())
+        while bucket and bucket[0].name in taken:
+            bucket.popleft()
+        if bucket:
+            match = bucket.popleft()
+            taken.add(match.name)
             names[unit.name] = match.name
         elif unit.signature[0] == "atom" and _is_escape(unit.signature[1]):
             names[unit.name] = unit.signature[1]  # an escape of ours: its character is text
         else:
             return None
-    return None if free else names
+    return names if len(taken) == len(free) else None
 
 
-def _same(mine: _Unit, theirs: _Unit, labels: Mapping[str, str]) -> bool:
-    if mine.signature == theirs.signature:
-        return True
-    if len(mine.signature) != 3:
-        return False
-    kind, open_raw, close_raw = mine.signature
-    if kind not in ("a", "m") or close_raw not in SHORTCUT_CLOSES:
-        return False
-    label = labels.get(f"</{mine.name}>")
-    return label is not None and theirs.signature == (kind, open_raw, f"][{label}]")
+def _signatures(unit: _Unit, labels: Mapping[str, str]) -> list[tuple[str, ...]]:
+    signatures = [unit.signature]
+    if len(unit.signature) == 3:
+        kind, open_raw, close_raw = unit.signature
+        label = labels.get(f"</{unit.name}>")
+        if kind in ("a", "m") and close_raw in SHORTCUT_CLOSES and label is not None:
+            signatures.append((kind, open_raw, f"][{label}]"))
+    return signatures
 
 
 def _is_escape(raw: str) -> bool:
