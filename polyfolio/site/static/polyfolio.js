@@ -8,7 +8,7 @@
   var content = dialog.querySelector(".dialog-content");
   var closeButton = dialog.querySelector(".dialog-close");
   var switcherLinks = Array.prototype.slice.call(
-    document.querySelectorAll(".lang-switcher a")
+    document.querySelectorAll(".lang-switcher a, .dialog-languages a")
   );
   var current = null; // { pageId, card }
   var request = 0; // ignores answers to superseded requests
