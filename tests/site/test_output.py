@@ -76,6 +76,9 @@ def test_home_grid_cards_follow_the_contract(built: Built) -> None:
     ) in home
     assert '<dialog id="item-dialog" aria-labelledby="item-dialog-title">' in home
     assert 'class="dialog-close" aria-label="Κλείσιμο"' in home
+    # Behind a modal everything is inert: the dialog has its own links to the other languages.
+    assert '<nav class="dialog-languages" aria-label="Γλώσσα">' in home
+    assert '<a hreflang="en" lang="en" href="/">English</a>' in home.split('id="item-dialog"')[1]
     assert '<h2 id="portfolio-heading">Θεραπείες</h2>' in home
     assert "Κείμενο" not in home  # bodies live in fragments, not on the home page
 
