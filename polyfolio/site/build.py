@@ -1,8 +1,10 @@
-"""``build_site``: the whole static build, top to bottom, in one readable function.
+"""``build_site``: the whole static build, top to bottom.
 
-load site → plan pages → render bodies (Liquid, then Markdown, once per item) → images →
-render pages → write.  Everything is gathered in memory before the first byte is written, and
-problems are collected as diagnostics rather than stopping at the first.
+load site → check the output folder → plan pages → context and images → site-wide pages →
+item groups (one ``page_id`` in every language: from the page cache when their inputs are
+unchanged, else rendered, in two processes when there are many) → copies → delete stale files.
+Problems are collected as diagnostics rather than stopping at the first; only an unsafe output
+folder (:class:`~polyfolio.site.output.OutputRefused`) stops it, before anything is written.
 """
 
 from __future__ import annotations
