@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from polyfolio.content.site import Item, Site
-from polyfolio.diagnostics import Diagnostic, Location, error
+from polyfolio.diagnostics import Diagnostic, Location, error, warning
 from polyfolio.site.settings import BuildSettings
 
 _UNSAFE_ID = re.compile(r"[/\\\x00-\x1f\x7f?#%]")
@@ -47,7 +47,15 @@ class SitePlan:
 
 def plan_site(site: Site, settings: BuildSettings) -> tuple[SitePlan, list[Diagnostic]]:
     plan = SitePlan(languages=site.languages, source_lang=site.source_lang)
-    problems: list[Diagnostic] = []
+    problems: list[Diagnostic] = [
+        warning(
+            item.location("lang") if item.lang_from == "lang" else Location(item.rel),
+            f"language '{item.lang}' is not one of the site's languages "
+            f"({', '.join(site.languages)}); not built",
+        )
+        for item in site.items
+        if item.lang not in site.languages
+    ]
     for page_id, group in sorted(site.groups.items(), key=lambda kv: _order_key(site, kv[1])):
         if not is_safe_page_id(page_id):
             first = next(iter(group.values()))

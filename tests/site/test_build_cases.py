@@ -149,3 +149,13 @@ def test_broken_template_override_is_an_error_at_its_line(
     assert [str(d) for d in result.errors] == [expected]
     assert main(["build", str(tmp_path / "site"), "--out", str(tmp_path / "out")]) == 1
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_item_in_a_language_the_site_does_not_build_is_warned(tmp_path: Path) -> None:
+    french = sites.BETA_EN.replace("page_id: beta", "page_id: beta\nlang: fr")
+    out, result = build(tmp_path, {"_portfolio/fr/beta.md": french})
+    assert (
+        "_portfolio/fr/beta.md:9:7: warning: language 'fr' is not one of the site's languages "
+        "(en, gr); not built" in [str(d) for d in result.diagnostics]
+    )
+    assert not (out / "fr").exists()

@@ -1,0 +1,40 @@
+"""The theme serves everything itself (no CDN, no font host) and keeps its accessibility basics."""
+
+from __future__ import annotations
+
+import re
+
+from polyfolio.site.theme import BUILT_IN_STATIC, BUILT_IN_TEMPLATES
+
+THEME_FILES = sorted([*BUILT_IN_TEMPLATES.iterdir(), *BUILT_IN_STATIC.iterdir()])
+
+
+def test_theme_refers_to_nothing_outside_the_site() -> None:
+    for path in THEME_FILES:
+        text = path.read_text("utf-8")
+        urls = re.findall(r"(?:https?:)?//[\w.-]+\.[a-z]{2,}[^\s\"')]*", text)
+        allowed = [u for u in urls if u.startswith("http://www.w3.org/")]  # SVG namespace
+        assert urls == allowed, f"{path.name} refers to {urls}"
+        assert "@import" not in text and "fonts.googleapis" not in text
+
+
+def test_stylesheet_respects_reduced_motion_and_shows_focus() -> None:
+    css = (BUILT_IN_STATIC / "polyfolio.css").read_text("utf-8")
+    assert "@media (prefers-reduced-motion: reduce)" in css
+    assert re.search(r":focus-visible\s*\{[^}]*outline: 3px solid", css)
+    assert "font-family: var(--font)" in css and "system-ui" in css
+
+
+def test_script_is_small_vanilla_and_deferred() -> None:
+    js = (BUILT_IN_STATIC / "polyfolio.js").read_text("utf-8")
+    assert len(js.encode()) < 8_000
+    assert "import " not in js and "require(" not in js
+    base = (BUILT_IN_TEMPLATES / "base.html").read_text("utf-8")
+    assert re.search(r'<script src="\{\{ page\.js_url \}\}" defer></script>', base)
+
+
+def test_every_template_escapes_by_default() -> None:
+    for path in BUILT_IN_TEMPLATES.iterdir():
+        text = path.read_text("utf-8")
+        # Only the rendered body (the author's own Markdown) may be marked safe.
+        assert "|safe" not in text.replace(" ", "") and "autoescape false" not in text, path.name
