@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -159,3 +160,18 @@ def test_item_in_a_language_the_site_does_not_build_is_warned(tmp_path: Path) ->
         "(en, gr); not built" in [str(d) for d in result.diagnostics]
     )
     assert not (out / "fr").exists()
+
+
+def test_cli_build_prints_warnings_and_a_summary(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = sites.make_site(tmp_path / "site")
+    assert main(["build", str(root)]) == 0
+    captured = capsys.readouterr()
+    assert "_portfolio/gr/alpha.md:20:4: warning: Liquid not rendered" in captured.err
+    assert re.match(
+        r"built 8 pages, 1 images \(0 reused\), \d+ files written, 0 unchanged, 0 removed in "
+        r"\d+\.\d\ds -> .*_site\n$",
+        captured.out,
+    )
+    assert (root / "_site" / "index.html").is_file()
