@@ -75,6 +75,9 @@ FRAGMENTS = [
     "<b1>",
     "9",
     "\u00a0",
+    "\r",
+    "\x00",
+    "\ufeff",
 ]
 BODIES = st.lists(st.sampled_from(FRAGMENTS), max_size=40).map("".join)
 HASH = "f" * 32
