@@ -21,9 +21,10 @@ if TYPE_CHECKING:
 
 
 class BodyRenderer:
-    def __init__(self, liquid_site: Mapping[str, Any], raw_html: bool) -> None:
+    def __init__(self, liquid_site: Mapping[str, Any], raw_html: bool, site_root: str) -> None:
         self._liquid_site = liquid_site
         self._raw_html = raw_html
+        self._site_root = site_root
 
     @cached_property
     def _liquid(self) -> LiquidRenderer:
@@ -35,7 +36,7 @@ class BodyRenderer:
     def _markdown(self) -> MarkdownRenderer:
         from polyfolio.site.markdown import MarkdownRenderer
 
-        return MarkdownRenderer(raw_html=self._raw_html)
+        return MarkdownRenderer(raw_html=self._raw_html, site_root=self._site_root)
 
     def render(self, item: Item) -> tuple[Markup, list[Diagnostic]]:
         document = item.document

@@ -92,7 +92,8 @@ def _build(
     ctx = _render_context(site, plan, settings, report)
     store = ImageStore(root, root / CACHE_DIR / "images")
     media = item_media(site, plan, ctx, store, report)
-    job = GroupJob(ctx, media, BodyRenderer(_liquid_site(site), settings.raw_html))
+    bodies = BodyRenderer(_liquid_site(site), settings.raw_html, ctx.urls.url(""))
+    job = GroupJob(ctx, media, bodies)
 
     # Site-wide pages whose inputs changed are rendered before anything is written.
     output = OutputFolder(out_dir)

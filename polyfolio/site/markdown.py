@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
@@ -20,15 +21,25 @@ _IAL_LINE = re.compile(r"^\{:(?!\w+:)([^}]*)\}[ \t]*$")
 _IAL_PART = re.compile(r"""\.([\w-]+)|#([\w-]+)|([\w-]+)=("[^"]*"|'[^']*'|[^\s"']+)""")
 _NOT_SLUG = re.compile(r"[^\w\- ]+")
 _SPACES = re.compile(r"[\s-]+")
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_HTML_URL = re.compile(r"""\b(?:src|href)\s*=\s*(?P<q>["'])(?P<url>[^"']*)(?P=q)""", re.IGNORECASE)
 
 
 class MarkdownRenderer:
-    """Renders bodies; safe to reuse for many bodies (state lives in each call's env)."""
+    """Renders bodies; safe to reuse for many bodies (state lives in each call's env).
 
-    def __init__(self, raw_html: bool = True) -> None:
+    ``site_root`` (the baseurl plus ``/``), when given, is put in front of relative link and
+    image URLs: agency-theme bodies write ``assets/img/x.png`` meaning the site's root, because
+    the theme shows them on the home page; our item pages live deeper, so those URLs are made
+    root-relative (in raw HTML ``src``/``href`` too).
+    """
+
+    def __init__(self, raw_html: bool = True, site_root: str | None = None) -> None:
         md = MarkdownIt("commonmark", {"html": raw_html})
         md.enable(["table", "strikethrough"])
         md.core.ruler.push("kramdown_ial", _apply_ials)
+        if site_root is not None:
+            md.core.ruler.push("site_root_urls", _root_relative_urls(site_root))
         anchors_plugin(md, min_level=1, max_level=6, slug_func=slugify)
         self._md = md
 
@@ -103,6 +114,38 @@ def _next_block(tokens: list[Token], start: int, level: int) -> Token | None:
         if token.level == level and token.nesting != -1:
             return token if token.nesting == 1 or token.block else None
     return None
+
+
+def is_relative_path(url: str) -> bool:
+    """``assets/x.png`` or ``../x`` — not ``/x``, ``//host``, ``#id``, ``?q``, ``mailto:``…"""
+    return bool(url) and not url.startswith(("/", "#", "?")) and not _SCHEME.match(url)
+
+
+def _root_relative_urls(site_root: str) -> Callable[[StateCore], None]:
+    def rule(state: StateCore) -> None:
+        for token in state.tokens:
+            if token.type in ("html_block", "html_inline"):
+                token.content = _rebase_html(token.content, site_root)
+            for child in token.children or ():
+                if child.type in ("link_open", "image"):
+                    name = "href" if child.type == "link_open" else "src"
+                    url = str(child.attrGet(name) or "")
+                    if is_relative_path(url):
+                        child.attrSet(name, site_root + url)
+                elif child.type == "html_inline":
+                    child.content = _rebase_html(child.content, site_root)
+
+    return rule
+
+
+def _rebase_html(html: str, site_root: str) -> str:
+    def rebase(match: re.Match[str]) -> str:
+        if not is_relative_path(match["url"]):
+            return match[0]
+        cut = match.start("url") - match.start()
+        return match[0][:cut] + site_root + match[0][cut:]
+
+    return _HTML_URL.sub(rebase, html)
 
 
 def _set_attrs(token: Token, attrs: list[tuple[str, str]]) -> None:

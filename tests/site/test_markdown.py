@@ -21,7 +21,8 @@ RENDERER = MarkdownRenderer()
 
 @pytest.mark.parametrize("case", CASES, ids=[c["title"] for c in CASES])
 def test_markdown_case(case: dict[str, Any]) -> None:
-    assert RENDERER.render(case["input"]) == case["expected"]
+    renderer = MarkdownRenderer(site_root=case["site_root"]) if "site_root" in case else RENDERER
+    assert renderer.render(case["input"]) == case["expected"]
 
 
 def test_raw_html_off_escapes_it() -> None:
