@@ -30,7 +30,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from polyfolio.content.document import Document
-from polyfolio.content.frontmatter import FrontMatterEditor, append_key
+from polyfolio.content.frontmatter import FrontMatterEditor, append_key, lookup, read_front_matter
+from polyfolio.diagnostics import ContentError, Location, error
 from polyfolio.translate.placeholders import (
     TOKEN_RE,
     PlaceholderError,
@@ -105,7 +106,24 @@ def _target_front(document: Document, values: Mapping[str, str], lang: str, dige
     text = editor.set_values(changes)
     for key, value in added:
         text = append_key(text, key, value)  # no second parse of the edited text
+    _verify_front(document, text, {**changes, **{(key,): value for key, value in added}})
     return text
+
+
+def _verify_front(document: Document, text: str, expected: Mapping[tuple[str, ...], str]) -> None:
+    """Read the written front matter back: every value we set must be exactly what we meant.
+
+    Translated text must never become YAML structure; this holds whatever the editor does.
+    """
+    data = read_front_matter(text, document.path, document.front_matter_line).data
+    for path, value in expected.items():
+        if lookup(data, path) != value:
+            raise ContentError(
+                error(
+                    Location(document.path, document.front_matter_line, 1),
+                    f"cannot write {'.'.join(path)!r} into this front matter safely",
+                )
+            )
 
 
 def _target_body(source: SegmentedDocument, translations: Mapping[str, str]) -> str:

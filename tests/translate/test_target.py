@@ -174,3 +174,11 @@ def test_a_target_whose_structure_changed_cannot_be_aligned(old: str, new: str) 
     source, target = _translated_target()
     assert old in target.body
     assert read_target_texts(source, target.with_body(target.body.replace(old, new))) is None
+
+
+def test_front_matter_is_read_back_before_it_is_trusted(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Whatever the editor did, a value that does not read back as meant is never written.
+    segmented = segment_document(parse_document("x.md", b"---\ntitle: A\nlang: en\n---\nB\n"))
+    monkeypatch.setattr(FrontMatterEditor, "set_values", lambda self, values: "title: x\n")
+    with pytest.raises(ContentError, match=r"x\.md:2:1"):
+        build_target(segmented, {"fm:title": "Α"}, lang="gr", source_hash=HASH)
