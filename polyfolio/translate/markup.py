@@ -13,8 +13,9 @@ parsing a body also records, for every inline run (heading text, paragraph, tabl
 The instrumentation wraps a few block rules (``paragraph``, ``lheading``, ``heading``, ``table``)
 and inline rules; a wrapper calls the original rule and notes positions on the tokens it pushed.
 Parsing itself is markdown-it-py's, unchanged, except that a paragraph's or table cell's inline
-content is re-cut from the source with the exact offsets recorded (CommonMark trims only spaces
-and tabs; cell text keeps its ``\\|`` escapes), so every recorded span maps back to source bytes.
+content is re-cut from the source lines whose offsets are recorded (trimmed at its two ends as
+markdown-it trims it; a cell keeps its ``\\|`` escapes, which render the same), so every
+recorded span maps back to source bytes.
 """
 
 from __future__ import annotations
@@ -92,7 +93,7 @@ def inline_runs(text: str) -> Iterator[InlineRun]:
         elif token.type in ("list_item_close", "blockquote_close"):
             containers.pop()
         elif token.type == "inline":
-            run = _run(token, _kind(token, tokens, containers))
+            run = _run(token, _kind(token, containers))
             if run is not None:
                 yield run
 
@@ -101,7 +102,7 @@ _BlockRule = Callable[[StateBlock, int, int, bool], bool]
 _InlineRule = Callable[[StateInline, bool], bool]
 
 
-def _kind(token: Token, tokens: Sequence[Token], containers: list[str]) -> str:
+def _kind(token: Token, containers: list[str]) -> str:
     meta = token.meta.get(_META)
     if meta is None:
         return "paragraph"

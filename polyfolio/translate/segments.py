@@ -109,14 +109,14 @@ def _front_segments(document: Document, translatable: Sequence[str]) -> list[Seg
         if not isinstance(value, str) or not _has_letter(value):
             continue
         text, placeholders = protect_plain(value)
-        if not _has_letter(text_without(text, placeholders)):
+        if not _has_letter(_text_without(text, placeholders)):
             continue
         line = tree.location(document.path, keys).line
         found.append(Segment(f"fm:{'.'.join(keys)}", "front", text, placeholders, line))
     return sorted(found, key=lambda segment: segment.line)
 
 
-def text_without(text: str, placeholders: Placeholders) -> str:
+def _text_without(text: str, placeholders: Placeholders) -> str:
     for token, _ in placeholders:
         text = text.replace(token, " ")
     return text
