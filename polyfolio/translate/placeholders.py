@@ -44,6 +44,7 @@ TEXT_ATOM_RE = re.compile(rf"{TOKEN_RE.pattern}|{_URL}|{_EMAIL}", re.IGNORECASE)
 _TEXT_ATOM_HINTS = ("<", "@", "://")
 # Liquid and kramdown attribute lists are found over a whole run (they may hold markup).
 REGION_RE = re.compile(rf"{_LIQUID}|{_IAL}", re.DOTALL)
+LIQUID_RE = re.compile(_LIQUID, re.DOTALL)
 # Front matter values are plain text, not Markdown: protect HTML and entities there too.
 _HTML_TAG = r"</?[a-z][a-z0-9-]*(?:\s[^<>]*)?/?>|<!--.*?-->"
 _ENTITY = r"&(?:#[0-9]{1,7}|#x[0-9a-f]{1,6}|[a-z][a-z0-9]{1,31});"

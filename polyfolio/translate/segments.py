@@ -19,6 +19,7 @@ text) is not a segment: there is nothing to translate.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from polyfolio.content.frontmatter import dotted, lookup, read_front_matter
 from polyfolio.diagnostics import ContentError, Location, error
 from polyfolio.translate.markup import InlineRun, Markup, inline_runs
 from polyfolio.translate.placeholders import (
+    LIQUID_RE,
     REGION_RE,
     Placeholders,
     atom,
@@ -44,6 +46,8 @@ DEFAULT_TRANSLATABLE: tuple[str, ...] = (
     "alt",
     "description",
 )
+
+_NOT_NEWLINE = re.compile(r"[^\n]")
 
 # Reference links whose label is their text: "[text]" and "[text][]".
 SHORTCUT_CLOSES = ("]", "][]")
@@ -198,11 +202,13 @@ class _Built:
 
 
 class _Source:
-    """The body as parsed (newlines normalised to ``\\n``) with a way back to the real bytes."""
+    """The body with newlines normalised to ``\\n`` (``text``), what Markdown parses
+    (``parsed``: the same with Liquid masked) and a way back to the real bytes."""
 
     def __init__(self, body: str) -> None:
         self.body = body
         self.text = body.replace("\r\n", "\n").replace("\r", "\n") if "\r" in body else body
+        self.parsed = LIQUID_RE.sub(_mask, self.text) if "{" in self.text else self.text
         self._map = _offset_map(body) if "\r" in body else None
 
     def offset(self, parsed: int) -> int:
@@ -210,6 +216,13 @@ class _Source:
 
     def raw(self, start: int, end: int) -> str:
         return self.body[self.offset(start) : self.offset(end)]
+
+
+def _mask(match: re.Match[str]) -> str:
+    # Jekyll runs Liquid before Markdown: "![logo]({{ '/a.png' | relative_url }})" is an image
+    # there.  Letters of the same length (line breaks kept) let Markdown see what Jekyll sees,
+    # and keep every offset; the Liquid itself then becomes an atom.
+    return _NOT_NEWLINE.sub("x", match.group())
 
 
 def _offset_map(body: str) -> list[int]:
@@ -225,7 +238,7 @@ def _offset_map(body: str) -> list[int]:
 
 def _body_segments(document: Document) -> Iterator[_Built]:
     source = _Source(document.body)
-    for run in inline_runs(source.text):
+    for run in inline_runs(source.parsed):
         _check_run(run, source, document)
         try:
             pieces = _pieces(run, source)
