@@ -64,7 +64,7 @@ class OutputFolder:
         self.written = 0
         self.unchanged = 0
         self.conflicts: list[str] = []
-        self._dirs: set[Path] = set()
+        self._dirs: dict[Path, bool] = {}  # folder → made by this build
 
     def begin(self, planned: list[str]) -> None:
         """Record every path this build may write before writing any, so an interrupted build
@@ -82,7 +82,7 @@ class OutputFolder:
         other = OutputFolder.__new__(OutputFolder)
         other.root, other.previous = self.root, self.previous
         other.current, other.written, other.unchanged, other.conflicts = {}, 0, 0, []
-        other._dirs = set(self._dirs)
+        other._dirs = dict(self._dirs)
         return other
 
     def absorb(
@@ -125,18 +125,32 @@ class OutputFolder:
         path = self.root / rel
         if not _inside(path, self.root):
             raise OutputRefused(f"refusing to write outside the output folder: {rel}")
-        if rel not in self.previous and path.exists():
+        if self.has_unchanged(rel, key):
+            self.current[rel] = key
+            self.unchanged += 1
+            return
+        made_now = self._folder(path.parent)
+        # Only a folder made by this build is known to hold nothing of the user's.
+        if rel not in self.previous and not made_now and path.exists():
             self.conflicts.append(rel)  # a file of the user's: never overwritten
             return
         self.current[rel] = key
-        if self.has_unchanged(rel, key):
-            self.unchanged += 1
-            return
-        if path.parent not in self._dirs:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._dirs.add(path.parent)
         writer(path)
         self.written += 1
+
+    def _folder(self, folder: Path) -> bool:
+        """Make sure ``folder`` exists; True when this build created it."""
+        if folder not in self._dirs:
+            try:
+                folder.mkdir()
+                self._dirs[folder] = True
+            except FileExistsError:
+                self._dirs[folder] = False
+            except FileNotFoundError:
+                self._folder(folder.parent)
+                folder.mkdir(exist_ok=True)
+                self._dirs[folder] = True
+        return self._dirs[folder]
 
     def _prune_empty(self, folder: Path) -> None:
         while folder != self.root and _inside(folder, self.root):
