@@ -279,6 +279,10 @@ def _escape_block_start(line: str, text_length: int, first: bool) -> str:
         if ordered.end() >= text_length:
             return text
         return f"{text[: ordered.end()]}\\{text[ordered.end() :]}"
+    if text.startswith("`") and _BLOCK_START.match(line):
+        # every backtick of the run: code spans pair runs of equal length
+        run = len(text) - len(text.lstrip("`"))
+        return "\\`" * run + text[run:]
     return f"\\{text}" if _BLOCK_START.match(line) else text
 
 
