@@ -9,9 +9,13 @@ results (output keys, cache entries, diagnostics).
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import hashlib
 import multiprocessing
 import os
+import signal
+import sys
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -145,7 +149,9 @@ def run_forked(work: Callable[[T], R], chunks: Sequence[T]) -> list[R]:
     children = []
     for chunk in chunks[1:]:
         reader, writer = context.Pipe(duplex=False)
-        process = context.Process(target=_child, args=(work, chunk, writer), daemon=True)
+        process = context.Process(
+            target=_child, args=(work, chunk, writer, os.getpid()), daemon=True
+        )
         process.start()
         writer.close()
         children.append((process, reader, chunk))
@@ -164,10 +170,25 @@ def run_forked(work: Callable[[T], R], chunks: Sequence[T]) -> list[R]:
     return results
 
 
-def _child(work: Callable[[T], R], chunk: T, writer: Connection) -> None:
+def _child(work: Callable[[T], R], chunk: T, writer: Connection, parent: int) -> None:
+    _die_with(parent)
     try:
         writer.send(work(chunk))
     except ContentError as exc:  # the parent reports it like its own
         writer.send(exc.diagnostic)
+    except KeyboardInterrupt:  # Ctrl-C reaches the whole group; the parent reports it
+        pass
     finally:
         writer.close()
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with(parent: int) -> None:
+    """A child orphaned by a killed build must not go on writing beside the next build."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before the line above took effect
+        os._exit(1)

@@ -197,8 +197,10 @@ def _replace_copy(path: Path, source: Path) -> None:
 
 
 def _temp_name(path: Path) -> Path:
-    # One name per process: mkstemp's random names cost a measurable share of a build.
-    return path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    """One fixed name per target (mkstemp's random names cost a measurable share of a build):
+    a temp file left by a killed build is reused, and so removed, when the target is rewritten.
+    Worker processes write disjoint targets, so they never share one."""
+    return path.with_name(f".{path.name}.polyfolio-tmp")
 
 
 def _read_manifest(path: Path) -> dict[str, str]:
