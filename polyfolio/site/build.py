@@ -235,7 +235,6 @@ def _render_context(
         site_title=config.title,
         description=config.description,
         urls=urls,
-        codes=codes,
         plan=plan,
         settings=settings,
         theme=theme,
@@ -252,12 +251,12 @@ def _liquid_site(site: Site) -> dict[str, object]:
 
 def _sitemap_entries(ctx: RenderContext) -> list[SitemapEntry]:
     plan, urls = ctx.plan, ctx.urls
-    home_alternates = views.home_alternates(plan, urls, ctx.codes)
+    home_alternates = views.home_alternates(plan, urls, ctx.languages)
     entries = [
         SitemapEntry(urls.absolute(urls.home(lang)), home_alternates) for lang in plan.languages
     ]
     for page_id in plan.order:
-        alternates = views.item_alternates(plan, urls, ctx.codes, page_id)
+        alternates = views.item_alternates(plan, urls, ctx.languages, page_id)
         entries.extend(
             SitemapEntry(urls.absolute(urls.item(lang, page_id)), alternates)
             for lang in plan.translations(page_id)

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from polyfolio.content.languages import LanguageCodes
 from polyfolio.site import views
 from polyfolio.site.plan import PagePlan, SitePlan
 from polyfolio.site.settings import BuildSettings
@@ -27,7 +26,6 @@ class RenderContext:
     site_title: str
     description: str
     urls: SiteUrls
-    codes: LanguageCodes
     plan: SitePlan
     settings: BuildSettings
     theme: Theme
@@ -49,7 +47,7 @@ class RenderContext:
     ) -> PageView:
         return PageView(
             lang=lang,
-            tag=self.codes.to_bcp47(lang),
+            tag=self.languages[lang].tag,
             title=title,
             description=self.description,
             site_title=self.site_title,
@@ -80,7 +78,7 @@ def home_cards(ctx: RenderContext, lang: str, media: Mapping[str, ItemMedia]) ->
             title=views.card_title(page.item),
             subtitle=views.text(page.item.data, "caption", "subtitle"),
             thumbnail=media[page.item.rel].thumbnail,
-            content_lang=views.content_lang(page, ctx.codes),
+            content_lang=views.content_lang(page, ctx.languages),
         )
         for page in ctx.plan.in_language(lang)
     ]
@@ -93,7 +91,7 @@ def render_home(ctx: RenderContext, lang: str, cards: list[CardView]) -> str:
         lang,
         title=ctx.site_title or strings["portfolio"],
         canonical=ctx.urls.absolute(ctx.urls.home(lang)),
-        alternates=views.home_alternates(ctx.plan, ctx.urls, ctx.codes),
+        alternates=views.home_alternates(ctx.plan, ctx.urls, ctx.languages),
     )
     return ctx.theme.render(
         "home.html",
@@ -112,7 +110,7 @@ def item_view(ctx: RenderContext, page: PagePlan, body: Markup, media: ItemMedia
         subtitle=views.text(page.item.data, "subtitle"),
         image=media.image,
         body=body,
-        content_lang=views.content_lang(page, ctx.codes),
+        content_lang=views.content_lang(page, ctx.languages),
         notice=views.notice(page, ctx.strings[page.lang], ctx.settings.stale_notice),
     )
 
@@ -123,7 +121,7 @@ def render_item(ctx: RenderContext, page: PagePlan, item: ItemView) -> str:
         page.lang,
         title=title,
         canonical=views.item_canonical(ctx.plan, ctx.urls, page),
-        alternates=views.item_alternates(ctx.plan, ctx.urls, ctx.codes, page.page_id),
+        alternates=views.item_alternates(ctx.plan, ctx.urls, ctx.languages, page.page_id),
         page_id=page.page_id,
     )
     return ctx.theme.render("item.html", page=view, item=item)

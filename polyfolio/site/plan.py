@@ -93,6 +93,6 @@ def _pages_of(
         if item is not None:
             stale = item is not source and item.source_hash not in (None, source.md5)
             pages[lang] = PagePlan(page_id, lang, item, fallback=False, stale=stale)
-        elif settings.missing == "fallback":
+        elif settings.missing == "fallback" and source.lang in site.languages:
             pages[lang] = PagePlan(page_id, lang, source, fallback=True, stale=False)
     return pages

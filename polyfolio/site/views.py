@@ -116,9 +116,9 @@ def card_title(item: Item) -> str:
     return text(item.data, "caption", "title") or text(item.data, "title") or item.page_id
 
 
-def content_lang(page: PagePlan, codes: LanguageCodes) -> str | None:
+def content_lang(page: PagePlan, languages: Mapping[str, Language]) -> str | None:
     """The BCP 47 tag of a fallback's content, which differs from its page's language."""
-    return codes.to_bcp47(page.item.lang) if page.fallback else None
+    return languages[page.item.lang].tag if page.fallback else None
 
 
 def notice(page: PagePlan, strings: Mapping[str, str], stale_notice: bool) -> str | None:
@@ -154,19 +154,19 @@ def switcher(
 
 
 def home_alternates(
-    plan: SitePlan, urls: SiteUrls, codes: LanguageCodes
+    plan: SitePlan, urls: SiteUrls, languages: Mapping[str, Language]
 ) -> tuple[tuple[str, str], ...]:
-    pairs = [(codes.to_bcp47(lang), urls.absolute(urls.home(lang))) for lang in plan.languages]
+    pairs = [(languages[lang].tag, urls.absolute(urls.home(lang))) for lang in plan.languages]
     return (*pairs, ("x-default", urls.absolute(urls.home(plan.source_lang))))
 
 
 def item_alternates(
-    plan: SitePlan, urls: SiteUrls, codes: LanguageCodes, page_id: str
+    plan: SitePlan, urls: SiteUrls, languages: Mapping[str, Language], page_id: str
 ) -> tuple[tuple[str, str], ...]:
     real = plan.translations(page_id)
     if not real:
         return ()
-    pairs = [(codes.to_bcp47(lang), urls.absolute(urls.item(lang, page_id))) for lang in real]
+    pairs = [(languages[lang].tag, urls.absolute(urls.item(lang, page_id))) for lang in real]
     default = plan.source_lang if plan.source_lang in real else real[0]
     return (*pairs, ("x-default", urls.absolute(urls.item(default, page_id))))
 

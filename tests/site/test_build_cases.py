@@ -175,3 +175,19 @@ def test_cli_build_prints_warnings_and_a_summary(
         captured.out,
     )
     assert (root / "_site" / "index.html").is_file()
+
+
+def test_translation_without_a_source_falls_back_the_other_way(tmp_path: Path) -> None:
+    greek_only = sites.ALPHA_GR.replace("page_id: alpha", "page_id: omega").replace(
+        "source_hash: 00000000000000000000000000000000\n", ""
+    )
+    out, result = build(tmp_path, {"_portfolio/gr/omega.md": greek_only})
+    assert result.ok
+    english = (out / "portfolio/omega/index.html").read_text()
+    assert '<div class="item-content" lang="el">' in english
+    assert '<link rel="canonical" href="https://clinic.example/gr/portfolio/omega/">' in english
+    greek = sites.parse_page(out / "gr/portfolio/omega/index.html")
+    assert greek.alternates == {
+        "el": "https://clinic.example/gr/portfolio/omega/",
+        "x-default": "https://clinic.example/gr/portfolio/omega/",
+    }
