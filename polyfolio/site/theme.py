@@ -57,6 +57,7 @@ class Theme:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            auto_reload=False,  # one Theme per build: no stat of every template per page
         )
 
     def render(self, name: str, **context: Any) -> str:
