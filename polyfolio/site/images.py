@@ -3,8 +3,8 @@
 A variant's name is ``<stem>-<hash12>-<width>.webp`` where the hash covers the source bytes and
 the operation (format, quality, width), as Hugo names its resized images: the same input always
 gives the same file, so a variant made once is reused by every later build from
-``<site>/.polyfolio/cache/images/``.  Images are never upscaled.  Files Pillow cannot read as a
-raster (SVG, say) are used as they are.
+``<site>/.polyfolio/cache/images/``.  Images are never upscaled.  SVG and GIF files (and any
+other kind) are used as they are.
 """
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ QUALITY = 80
 OPERATION = f"webp-q{QUALITY}"
 INDEX_FILE = "index.json"
 _INDEX_VERSION = 1
-_RASTER_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".gif", ".bmp", ".tif", ".tiff"})
+# GIFs stay as they are: a WebP variant would lose their animation.
+_RASTER_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff"})
 
 
 @dataclass(frozen=True, slots=True)
