@@ -151,7 +151,7 @@ def _make_variants(
         with Image.open(path) as opened:
             image = ImageOps.exif_transpose(opened)
             image.load()
-    except (UnidentifiedImageError, OSError, ValueError) as exc:
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
         return f"cannot read image: {exc}"
     if image.mode not in ("RGB", "RGBA"):
         image = image.convert(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import struct
+import zlib
 from pathlib import Path
 
 import pytest
@@ -39,16 +41,36 @@ def test_missing_image_is_an_error_at_its_value(
     assert "_portfolio/gamma.md:6:8: error: image not found" in capsys.readouterr().err
 
 
-def test_unreadable_image_is_an_error_at_its_value(tmp_path: Path) -> None:
+def _decompression_bomb() -> bytes:
+    """A small PNG that claims 20,000 × 20,000 pixels."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+    header = struct.pack(">IIBBBBB", 20_000, 20_000, 1, 0, 0, 0, 0)
+    pixels = zlib.compress(b"\x00" * 2_501 * 10)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [(b"not a png", "cannot identify image file"), (_decompression_bomb(), "decompression bomb")],
+    ids=["not an image", "decompression bomb"],
+)
+def test_unreadable_image_is_an_error_at_its_value(
+    tmp_path: Path, content: bytes, reason: str
+) -> None:
     broken = sites.ALPHA_EN.replace("alpha.png", "broken.png").replace(
         "page_id: alpha", "page_id: delta"
     )
-    _, result = build(
-        tmp_path, {"_portfolio/delta.md": broken, "assets/img/broken.png": b"not a png"}
-    )
+    _, result = build(tmp_path, {"_portfolio/delta.md": broken, "assets/img/broken.png": content})
     messages = [str(d) for d in result.errors]
     assert len(messages) == 2
     assert messages[0].startswith("_portfolio/delta.md:5:14: error: cannot read image")
+    assert reason in messages[0]
 
 
 def test_page_id_that_would_leave_the_folder_is_refused(tmp_path: Path) -> None:
