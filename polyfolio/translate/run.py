@@ -1,6 +1,7 @@
 """``polyfolio translate``: the whole run, top to bottom.
 
-    lock → load site → settings → engine → plan → (dry run: stop here)
+    lock → load site → settings → engine → keep the sources of current translations
+         → plan → (dry run: stop here, without the lock and without writing)
          → record human edits → send distinct segments in batches, a few at a time
          → check every answer (a rejected segment is asked once more, then reported)
          → store answers in the memory as they arrive (one transaction for the answers
