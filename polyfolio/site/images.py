@@ -9,6 +9,7 @@ other kind) are used as they are.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
@@ -131,8 +132,10 @@ class ImageStore:
         return dict(zip(jobs.keys(), results, strict=True))
 
     def _save_index(self) -> None:
-        self.cache_dir.mkdir(parents=True, exist_ok=True)
-        write_text_atomic(self.cache_dir / INDEX_FILE, json.dumps(self._index, sort_keys=True))
+        """Best effort: without the index the next build re-hashes (and finds) the variants."""
+        with contextlib.suppress(OSError):
+            self.cache_dir.mkdir(parents=True, exist_ok=True)
+            write_text_atomic(self.cache_dir / INDEX_FILE, json.dumps(self._index, sort_keys=True))
 
 
 def variant_name(stem: str, digest: str, width: int) -> str:
@@ -170,7 +173,10 @@ def _make_variants(
                 if target == width
                 else image.resize((target, target_height), Image.Resampling.LANCZOS)
             )
-            write_bytes_atomic(destination, _encode(resized))
+            try:
+                write_bytes_atomic(destination, _encode(resized))
+            except OSError as exc:
+                return f"cannot write image variant {destination}: {exc.strerror or exc}"
         variants.append([name, target, target_height])
     return {"width": width, "height": height, "variants": variants}
 

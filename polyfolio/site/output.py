@@ -18,6 +18,8 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+from polyfolio.diagnostics import ContentError, Location, error
+
 MANIFEST = ".polyfolio-manifest.json"
 _VERSION = 1
 
@@ -42,7 +44,11 @@ def check_output_folder(out: Path, site_root: Path, read_dirs: list[Path]) -> Pa
             raise OutputRefused(f"refusing to build into {target}: the build reads from {folder}")
     if target.exists() and not target.is_dir():
         raise OutputRefused(f"refusing to build into {target}: it is not a folder")
-    if target.is_dir() and not (target / MANIFEST).is_file() and any(target.iterdir()):
+    try:
+        foreign = target.is_dir() and not (target / MANIFEST).is_file() and any(target.iterdir())
+    except OSError as exc:
+        raise OutputRefused(f"cannot use {target}: {_reason(exc)}") from None
+    if foreign:
         raise OutputRefused(
             f"refusing to build into {target}: it is not empty and was not made by polyfolio "
             f"(no {MANIFEST}); choose an empty or new folder"
@@ -129,13 +135,22 @@ class OutputFolder:
             self.current[rel] = key
             self.unchanged += 1
             return
-        made_now = self._folder(path.parent)
+        try:
+            made_now = self._folder(path.parent)
+        except OSError as exc:
+            where = Location(str(path.parent))
+            raise ContentError(error(where, f"cannot make folder: {_reason(exc)}")) from None
         # Only a folder made by this build is known to hold nothing of the user's.
         if rel not in self.previous and not made_now and path.exists():
             self.conflicts.append(rel)  # a file of the user's: never overwritten
             return
         self.current[rel] = key
-        writer(path)
+        try:
+            writer(path)
+        except OSError as exc:  # a full disk or a read-only folder: stop with a clear message
+            raise ContentError(
+                error(Location(str(path)), f"cannot write: {_reason(exc)}")
+            ) from None
         self.written += 1
 
     def _folder(self, folder: Path) -> bool:
@@ -159,6 +174,10 @@ class OutputFolder:
             except OSError:
                 return
             folder = folder.parent
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror or str(exc)
 
 
 def _inside(path: Path, root: Path) -> bool:

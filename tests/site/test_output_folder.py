@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import errno
+import os
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from polyfolio.cli import main
+from polyfolio.site import output
 from polyfolio.site.build import build_site
 from polyfolio.site.output import MANIFEST, OutputRefused, check_output_folder
 from tests.shared_data import write_site
@@ -112,3 +115,27 @@ def test_a_users_file_in_the_way_is_not_overwritten(tmp_path: Path) -> None:
 
     assert (out / "portfolio" / "beta" / "index.html").read_text() == "the user's page"
     assert any("was not written by polyfolio" in str(d) for d in result.errors)
+
+
+def test_full_disk_is_a_clear_error_and_no_torn_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = sites.make_site(tmp_path / "site")
+    out = tmp_path / "out"
+    build_site(root, out)
+    before = (out / "portfolio" / "beta" / "index.html").read_bytes()
+    (root / "_portfolio" / "beta.md").write_text(sites.BETA_EN.replace("Only", "Still only"))
+
+    def full(path: Path, data: bytes) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(output, "_replace_bytes", full)
+    result = build_site(root, out)
+    assert [str(d) for d in result.errors] == [
+        f"{out.resolve()}/portfolio/beta/index.html:1:1: error: cannot write: "
+        "No space left on device"
+    ]
+    assert (out / "portfolio" / "beta" / "index.html").read_bytes() == before
+    monkeypatch.undo()
+    assert main(["build", str(root), "--out", str(out)]) == 0
+    assert "Still only" in (out / "portfolio" / "beta" / "index.html").read_text()
