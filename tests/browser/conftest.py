@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 
@@ -81,10 +80,10 @@ class Problems:
             self.seen.append(f"console error: {message.text} at {message.location}")
 
     def _failed(self, request: Any) -> None:
-        # A reload cuts the dev server's own requests (its event stream, its worker script)
-        # short: that is the dev server at work, not the site.
-        own = urlsplit(request.url).path.startswith("/__polyfolio/")
-        if own and request.failure == "net::ERR_ABORTED":
+        # ERR_ABORTED is the browser cancelling a request itself: a navigation or reload cuts
+        # short whatever the old document was still loading (the dev server's event stream,
+        # a favicon).  A missing or broken file shows as an HTTP error in _response instead.
+        if request.failure == "net::ERR_ABORTED":
             return
         self.seen.append(f"request failed: {request.url} ({request.failure})")
 
