@@ -70,6 +70,7 @@ class OutputFolder:
         self.written = 0
         self.unchanged = 0
         self.conflicts: list[str] = []
+        self.undeletable: dict[str, str] = {}
         self._dirs: dict[Path, bool] = {}  # folder → made by this build
 
     def begin(self, planned: list[str]) -> None:
@@ -88,6 +89,7 @@ class OutputFolder:
         other = OutputFolder.__new__(OutputFolder)
         other.root, other.previous = self.root, self.previous
         other.current, other.written, other.unchanged, other.conflicts = {}, 0, 0, []
+        other.undeletable = {}
         other._dirs = dict(self._dirs)
         return other
 
@@ -120,11 +122,16 @@ class OutputFolder:
             path = self.root / rel
             if not _inside(path, self.root) or not path.is_file() or path.is_symlink():
                 continue
-            path.unlink()
+            try:
+                path.unlink()
+            except OSError:
+                self.undeletable[rel] = self.previous[rel]  # still ours: the next build retries
+                continue
             deleted.append(rel)
             self._prune_empty(path.parent)
-        if self.current != self.previous:
-            _write_manifest(self.root / MANIFEST, self.current)
+        manifest = {**self.current, **self.undeletable}
+        if manifest != self.previous:
+            _write_manifest(self.root / MANIFEST, manifest)
         return deleted
 
     def _put(self, rel: str, key: str, writer: Callable[[Path], None]) -> None:
@@ -235,4 +242,7 @@ def _read_manifest(path: Path) -> dict[str, str]:
 
 def _write_manifest(path: Path, files: dict[str, str]) -> None:
     text = json.dumps({"version": _VERSION, "files": dict(sorted(files.items()))}, indent=0)
-    _replace_bytes(path, text.encode("utf-8"))
+    try:
+        _replace_bytes(path, text.encode("utf-8"))
+    except OSError as exc:
+        raise ContentError(error(Location(str(path)), f"cannot write: {_reason(exc)}")) from None
