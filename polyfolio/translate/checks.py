@@ -17,8 +17,14 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from polyfolio.translate.placeholders import placeholder_problems, text_atoms, text_only
+from polyfolio.translate.placeholders import (
+    placeholder_problems,
+    split_protected,
+    text_atoms,
+    text_only,
+)
 from polyfolio.translate.segments import Segment
+from polyfolio.translate.target import markup_line_starts, starts_html_block
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,12 +58,28 @@ def check_translation(segment: Segment, translated: str) -> list[Problem]:
     """Everything wrong with ``translated`` as a translation of ``segment``; ``[]`` accepts it."""
     expected = [token for token, _ in segment.placeholders]
     problems = [Problem("placeholder", text) for text in placeholder_problems(expected, translated)]
+    if not problems and segment.kind != "front":
+        problems.extend(_html_at_line_start(segment, translated))
     source, answer = text_only(segment.text), text_only(translated)
     for rule in _RULES:
         problem = rule(source, answer)
         if problem is not None:
             problems.append(problem)
     return problems
+
+
+def _html_at_line_start(segment: Segment, translated: str) -> list[Problem]:
+    """Inline HTML moved to the start of a line would open an HTML block there."""
+    originals = dict(segment.placeholders)
+    in_source = markup_line_starts(segment.text)
+    for number, line in enumerate(translated.lstrip(" \t\n").split("\n")):
+        pieces = split_protected(line.lstrip(" \t"))
+        if not pieces or not pieces[0][0] or (number, pieces[0][1]) in in_source:
+            continue
+        restored = "".join(originals.get(piece, "") if token else piece for token, piece in pieces)
+        if starts_html_block(restored, number == 0):
+            return [Problem("placeholder", f"{pieces[0][1]} (HTML) cannot start a line")]
+    return []
 
 
 def _new(pattern: re.Pattern[str], source: str, answer: str) -> list[str]:

@@ -248,7 +248,9 @@ def _wrap_table_rule(rule: _BlockRule) -> _BlockRule:
                 if index < len(cells):
                     start, end = cells[index]
                     token.content = state.src[start:end]
-                    token.meta[_META] = ("cell", [(start, end)], False, row_line)
+                    # a row without a leading "|" starts its line with the first cell's text
+                    row_start = state.bMarks[row_line] + state.tShift[row_line]
+                    token.meta[_META] = ("cell", [(start, end)], start == row_start, row_line)
                 index += 1
         return True
 

@@ -72,6 +72,7 @@ class BodyLayout:
     line_start: bool  # the text starts a line of paragraph text
     labels: tuple[tuple[str, str], ...] = ()  # close token -> label of a shortcut reference
     emphasis: frozenset[str] = frozenset()  # tokens of emphasis pairs (no blanks inside)
+    table_cell: bool = False  # a "|" in text would split the cell
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,6 +198,7 @@ class _Built:
             self.run.line_start,
             tuple(labels),
             frozenset(emphasis),
+            self.run.kind == "table_cell",
         )
         return segment, layout
 

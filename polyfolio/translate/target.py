@@ -18,7 +18,8 @@ Text that differs from the source is made safe for its place: block syntax at th
 line (``#``, ``>``, ``-``, ``1.``, fences, ``[label]:`` …) is backslash-escaped so a translation
 cannot turn a paragraph into a heading or a list, blanks at a line's ends are dropped (indent
 would make code; two trailing spaces a hard break), blanks just inside emphasis move outside it,
-and a shortcut reference (``[text]``) whose text changed keeps its label (``[new][text]``).
+a ``|`` in a table cell is escaped, and a shortcut reference (``[text]``) whose text changed
+keeps its label (``[new][text]``).
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ import string
 from collections import defaultdict, deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+
+from markdown_it.rules_block.html_block import HTML_SEQUENCES
 
 from polyfolio.content.document import Document
 from polyfolio.content.frontmatter import FrontMatterEditor, append_key, lookup, read_front_matter
@@ -61,7 +64,8 @@ _BLOCK_START = re.compile(
 )
 # Only a paragraph's first line can be a link reference definition ("[label]: /url").
 _DEFINITION_START = re.compile(r"\[")
-_LINE_START_ATOM = re.compile(r"(?:^|\n)<x([0-9]+)/>")
+_LINE_ENDING = re.compile(r"\r\n|\n|\r")
+_LINE_START_ATOM = re.compile(r"<x[0-9]+/>")
 _ORDERED_START = re.compile(r"[0-9]{1,9}(?=[.)](?:[ \t]|$))")
 
 
@@ -155,22 +159,31 @@ class _Writer:
     parts: list[str] = field(default_factory=list)
     breaks: int = 0
     at_line_start: bool = True
-    line_texts: list[int] = field(default_factory=list)  # parts that begin a line with text
+    line_starts: list[int] = field(default_factory=list)  # parts that begin a line
     joint_parts: set[int] = field(default_factory=set)
+    markup_parts: set[int] = field(default_factory=set)
+    # (line, token) where the source's own lines start with markup: no new block can start there
+    source_starts: set[tuple[int, str]] = field(default_factory=set)
 
     def text(self, text: str) -> None:
+        if self.layout.table_cell:
+            text = text.replace("|", "\\|")
         for index, line in enumerate(text.split("\n")):
             if index:
                 self.line_break()
             if self.at_line_start:
                 line = line.lstrip(_BLANKS)
                 if line and self.layout.line_start:
-                    self.line_texts.append(len(self.parts))
+                    self.line_starts.append(len(self.parts))
             if line:
                 self.parts.append(line)
                 self.at_line_start = False
 
-    def markup(self, raw: str) -> None:
+    def markup(self, raw: str, token: str = "") -> None:
+        new_start = (self.breaks, token) not in self.source_starts
+        if self.at_line_start and self.layout.line_start and new_start:
+            self.line_starts.append(len(self.parts))
+        self.markup_parts.add(len(self.parts))
         self.parts.append(raw)
         self.at_line_start = False
 
@@ -195,22 +208,28 @@ class _Writer:
             self.parts[-1] = self.parts[-1].rstrip(_BLANKS)
 
     def result(self) -> str:
-        """The bytes, with block syntax escaped where a line of text starts."""
-        for index in self.line_texts:
+        """The bytes, with block syntax escaped where a line of text starts.
+
+        Markup cannot be escaped: an HTML placeholder that would start an HTML block where it
+        now stands is refused (:func:`polyfolio.translate.checks.check_translation` says so).
+        """
+        for index in self.line_starts:
             end = index + 1
             while end < len(self.parts) and end not in self.joint_parts:
                 end += 1
             line = "".join(self.parts[index:end])
             first = index == 0
-            self.parts[index] = _escape_block_start(line, len(self.parts[index]), first)
+            if index not in self.markup_parts:
+                self.parts[index] = _escape_block_start(line, len(self.parts[index]), first)
+            elif starts_html_block(line, first):
+                raise PlaceholderError(f"HTML would start a block here: {self.parts[index]}")
         return "".join(self.parts)
 
 
 def _continuation(joint: str) -> str:
     """A line break with the prefix of the source's last line, without any hard break."""
-    newline = joint.rfind("\n")
-    ending = "\r\n" if joint[newline - 1 : newline] == "\r" else "\n"
-    return ending + joint[newline + 1 :]
+    ending = list(_LINE_ENDING.finditer(joint))[-1]
+    return ending.group() + joint[ending.end() :]
 
 
 def _reassemble(segment: Segment, layout: BodyLayout, translated: str) -> str:
@@ -219,7 +238,7 @@ def _reassemble(segment: Segment, layout: BodyLayout, translated: str) -> str:
         raise PlaceholderError(f"{segment.key}: {'; '.join(problems)}")
     originals = dict(segment.placeholders)
     labels = dict(layout.labels)
-    writer = _Writer(layout)
+    writer = _Writer(layout, source_starts=markup_line_starts(segment.text))
     opened: dict[str, int] = {}  # pair name -> index in writer.parts after its open markup
     text = _NEWLINES.sub("\n", translated.lstrip(_BLANKS).rstrip(" \t\n"))
     for is_token, piece in _move_blanks_out(split_protected(text), layout.emphasis):
@@ -229,14 +248,14 @@ def _reassemble(segment: Segment, layout: BodyLayout, translated: str) -> str:
         token = _token(piece)
         raw = originals[piece]
         if token.role == "open":
-            writer.markup(raw)
+            writer.markup(raw, piece)
             opened[token.name] = len(writer.parts)
         elif token.role == "close" and piece in labels and raw in SHORTCUT_CLOSES:
             if "".join(writer.parts[opened[token.name] :]) != labels[piece]:
                 raw = f"][{labels[piece]}]"  # the text no longer names the reference
-            writer.markup(raw)
+            writer.markup(raw, piece)
         else:
-            writer.markup(raw)
+            writer.markup(raw, piece)
     return writer.result()
 
 
@@ -267,6 +286,22 @@ def _move_blanks_out(
         result[index] = (True, piece)
         result.insert(index + 1 if closing else index, (False, moved))
     return result
+
+
+def markup_line_starts(text: str) -> set[tuple[int, str]]:
+    """(line number, token) for each line of ``text`` that starts with a placeholder."""
+    found: set[tuple[int, str]] = set()
+    for number, line in enumerate(text.split("\n")):
+        pieces = split_protected(line)
+        if pieces and pieces[0][0]:
+            found.add((number, pieces[0][1]))
+    return found
+
+
+def starts_html_block(line: str, first: bool) -> bool:
+    """Whether ``line`` at a line start opens an HTML block (on a paragraph's ``first`` line,
+    or interrupting it), by markdown-it's own rules."""
+    return any(start.search(line) for start, _, interrupts in HTML_SEQUENCES if first or interrupts)
 
 
 def _escape_block_start(line: str, text_length: int, first: bool) -> str:
@@ -369,8 +404,8 @@ def _renamed(mine: Segment, other: Segment, labels: Mapping[str, str]) -> str | 
     if names is not None and any(name.startswith("\\") for name in names.values()):
         # Extra escapes at line starts may be ours (see _escape_block_start): match those last,
         # so that the source's own escapes find their counterparts first.
-        line_starts = {f"x{n}" for n in _LINE_START_ATOM.findall(other.text)}
-        units.sort(key=lambda unit: unit.name in line_starts and _is_escape(unit.signature[-1]))
+        ours = _our_escapes(other)
+        units.sort(key=lambda unit: unit.name in ours)
         names = _match_units(_units(mine.placeholders), units, labels) or names
     if names is None:
         return None
@@ -422,6 +457,22 @@ def _signatures(unit: _Unit, labels: Mapping[str, str]) -> list[tuple[str, ...]]
         if kind in ("a", "m") and close_raw in SHORTCUT_CLOSES and label is not None:
             signatures.append((kind, open_raw, f"][{label}]"))
     return signatures
+
+
+def _our_escapes(segment: Segment) -> set[str]:
+    """Atoms at line starts that :func:`_escape_block_start` would have written."""
+    originals = dict(segment.placeholders)
+    ours: set[str] = set()
+    for number, line in enumerate(segment.text.split("\n")):
+        start = _LINE_START_ATOM.match(line)
+        raw = originals.get(start.group(), "") if start else ""
+        if start is None or not _is_escape(raw):
+            continue
+        rest = split_protected(line[start.end() :])
+        plain = raw[1] + "".join(originals.get(p, "") if token else p for token, p in rest)
+        if _escape_block_start(plain, 1, number == 0) != raw[1]:
+            ours.add(start.group()[1:-2])
+    return ours
 
 
 def _is_escape(raw: str) -> bool:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from polyfolio.content.document import parse_document
+from polyfolio.translate.checks import check_translation
+from polyfolio.translate.placeholders import placeholder_tokens
 from polyfolio.translate.pseudo import pseudolocalize
 from polyfolio.translate.segments import segment_document
 from polyfolio.translate.target import build_target, read_target_texts
@@ -114,6 +118,61 @@ def test_pseudo_translation_keeps_the_rendered_tags(body: str) -> None:
 
 
 def _tags(html: str) -> list[str]:
-    import re
-
     return re.findall(r"</?[a-z][a-z0-9]*", html)
+
+
+HOSTILE_TEXT = [
+    "λέξη",
+    " ",
+    "\n",
+    "\n\n",
+    "  \n",
+    "# ",
+    "## x",
+    "- ",
+    "* ",
+    "+ ",
+    "1. ",
+    "2) ",
+    "> ",
+    "===",
+    "---",
+    "***",
+    "```",
+    "~~~",
+    "    ",
+    "\t",
+    "[x]: /y",
+    "|---|",
+    "| a |",
+    "\\",
+    "9.",
+]
+BLOCK_TAGS = re.compile(r"</?(?:p|h[1-6]|ul|ol|li|blockquote|pre|hr|table|thead|tbody|tr|th|td)\b")
+
+
+@st.composite
+def _answers(draw: st.DrawFn, text: str) -> str:
+    """Any text around the segment's own tokens, kept in their order (never empty: checks
+    refuse empty answers before anything is written)."""
+    pieces = [draw(st.lists(st.sampled_from(HOSTILE_TEXT), max_size=4).map("".join))]
+    for token in placeholder_tokens(text):
+        pieces.append(token)
+        pieces.append(draw(st.lists(st.sampled_from(HOSTILE_TEXT), max_size=4).map("".join)))
+    return "".join(pieces) + " λέξη"
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(BODIES, st.data())
+def test_no_accepted_answer_changes_the_block_structure(body: str, data: st.DataObject) -> None:
+    source = _source(body)
+    segmented = segment_document(source, ())
+    answers = {s.key: data.draw(_answers(s.text)) for s in segmented.segments}
+    # what the checks refuse is never written (build_target refuses it too)
+    accepted = {
+        s.key: answers[s.key] if not check_translation(s, answers[s.key]) else s.text
+        for s in segmented.segments
+    }
+    target = build_target(segmented, accepted, lang="gr", source_hash=HASH)
+    blocks = BLOCK_TAGS.findall(RENDER.render(source.body))
+    assert BLOCK_TAGS.findall(RENDER.render(target.body)) == blocks

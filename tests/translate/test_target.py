@@ -182,3 +182,9 @@ def test_front_matter_is_read_back_before_it_is_trusted(monkeypatch: pytest.Monk
     monkeypatch.setattr(FrontMatterEditor, "set_values", lambda self, values: "title: x\n")
     with pytest.raises(ContentError, match=r"x\.md:2:1"):
         build_target(segmented, {"fm:title": "Α"}, lang="gr", source_hash=HASH)
+
+
+def test_inline_html_that_would_open_an_html_block_is_refused() -> None:
+    segmented = segment_document(parse_document("x.md", b"---\n---\nOur <div> clinic\n"), ())
+    with pytest.raises(PlaceholderError, match="HTML would start a block"):
+        build_target(segmented, {"body:0": "<x1/> κλινική"}, lang="gr", source_hash=HASH)
