@@ -14,6 +14,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path, PurePosixPath
@@ -68,10 +69,15 @@ class ImageStore:
 
     def prepare(self, rels: Iterable[str], workers: int = 1) -> dict[str, str]:
         """Make sure every image has its variants; returns rel → problem for unreadable ones."""
+        wanted = set(rels)
         problems: dict[str, str] = {}
         jobs: dict[str, tuple[str, str]] = {}
-        for rel in sorted(set(rels)):
-            digest = self._digest(rel)
+        for rel in sorted(wanted):
+            try:
+                digest = self._digest(rel)
+            except OSError as exc:
+                problems[rel] = f"cannot read image: {exc.strerror or exc}"
+                continue
             cached = self._index["images"].get(digest)
             if cached is not None and self._variants_exist(cached):
                 self._infos[rel] = _info_from_json(cached)
@@ -87,7 +93,7 @@ class ImageStore:
                 continue
             self._index["images"][digest] = result
             self.counts.made += 1
-        for rel in set(rels) - self._infos.keys() - problems.keys():
+        for rel in wanted - self._infos.keys() - problems.keys():
             cached = self._index["images"].get(self._digest(rel))
             self._infos[rel] = _info_from_json(cached) if cached else None
         self._save_index()
@@ -124,10 +130,11 @@ class ImageStore:
         args = [
             (path, digest, str(self.cache_dir), self.widths) for digest, (_, path) in jobs.items()
         ]
+        results: list[dict[str, Any] | str] | None = None
         if workers > 1 and len(args) > 1:
-            with ProcessPoolExecutor(max_workers=workers) as pool:
+            with contextlib.suppress(BrokenProcessPool), ProcessPoolExecutor(workers) as pool:
                 results = list(pool.map(_make_variants, *zip(*args, strict=True)))
-        else:
+        if results is None:  # one image, one core, or a worker died: here, one by one
             results = [_make_variants(*arg) for arg in args]
         return dict(zip(jobs.keys(), results, strict=True))
 
