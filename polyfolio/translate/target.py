@@ -75,7 +75,9 @@ def build_target(
     """The target document for ``translations`` (segment key -> text in placeholder form).
 
     A missing key keeps the source's text.  Raises :class:`PlaceholderError` if a translation
-    lacks, repeats, invents or misnests a placeholder; callers run the checks first.
+    lacks, repeats, invents or misnests a placeholder, or moves inline HTML to where it would
+    open an HTML block; callers run the checks first (they report the same).  Raises
+    :class:`ContentError` if a front matter value would not read back exactly as given.
     """
     document = source.document
     body = _target_body(source, translations)
@@ -86,7 +88,8 @@ def build_target(
     }
     if not document.has_front_matter:
         newline = "\r\n" if "\r\n" in document.body else "\n"
-        front = f"lang: {lang}{newline}source_hash: {source_hash}{newline}"
+        front = append_key(append_key(newline, "lang", lang), "source_hash", source_hash)
+        front = front[len(newline) :]  # (the seed newline only told append_key which ending)
         return replace(
             document,
             opening=f"---{newline}",
