@@ -35,9 +35,6 @@ from markdown_it.token import Token
 
 Role = Literal["open", "close", "atom"]
 
-# markup kind -> the letter of its paired placeholder (see placeholders.py)
-PAIR_KINDS = ("strong", "em", "link", "image")
-
 _SPACE_TAB = " \t"
 _META = "polyfolio"
 
