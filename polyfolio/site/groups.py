@@ -117,7 +117,14 @@ def render_groups(job: GroupJob, output: OutputFolder, page_ids: Sequence[str]) 
 
 def can_fork() -> bool:
     """Forking a process that runs other threads (the dev server) risks copying a held lock."""
-    return (os.cpu_count() or 1) > 1 and threading.active_count() == 1 and hasattr(os, "fork")
+    return usable_cores() > 1 and threading.active_count() == 1 and hasattr(os, "fork")
+
+
+def usable_cores() -> int:
+    """Cores this process may run on (the affinity mask, which containers narrow)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def _render_chunk(job: GroupJob, output: OutputFolder, page_ids: Sequence[str]) -> ChunkResult:
