@@ -5,8 +5,9 @@
 2. throughput: translating every item of an untranslated site, with the ``copy`` engine (the
    pure pipeline: segment, plan, memory, check, rebuild, write) and through HTTP against the fake
    OpenAI-compatible server with no latency (goal ≥ 2,000 segments/s);
-3. concurrency: the fake server answering each request after 100 ms, concurrency 1 vs 8
-   (goal ≥ 6× at 8), on a subset that takes a few seconds at concurrency 1.
+3. concurrency: an engine answering each batch after 100 ms — the fake server, and the copy
+   engine behind a sleep (the run's own overlap, without an HTTP client's CPU) — concurrency 1
+   vs 8 (goal ≥ 6× at 8), on a subset that takes a few seconds at concurrency 1.
 
 Each scenario runs in its own process, so its peak RSS is its own.  The fake server runs in a
 separate process too, so it does not share the interpreter lock with the run it serves.
@@ -18,6 +19,7 @@ separate process too, so it does not share the interpreter lock with the run it 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import resource
@@ -25,12 +27,14 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 from bench.sitegen import generate_site
+from polyfolio.translate.engines.base import BatchContext, Request
 
 REPO = Path(__file__).resolve().parents[1]
 TRANSLATE_SECTION = """\
@@ -127,6 +131,37 @@ def scenario_http(work: Path, items: int, latency: float, concurrency: int) -> d
         return timed_translate(site)
 
 
+class SlowCopyEngine:
+    """The copy engine behind a fixed latency, with the openai engine's batch limits: the run's
+    own concurrency, without an HTTP client's CPU cost."""
+
+    name = "slow-copy"
+    max_batch_segments = 40
+    max_batch_chars = 8_000
+
+    def __init__(self, latency: float) -> None:
+        self.latency = latency
+
+    def settings_key(self) -> str:
+        return "slow-copy"
+
+    async def translate(self, batch: Sequence[Request], context: BatchContext) -> dict[str, str]:
+        await asyncio.sleep(self.latency)
+        return {request.id: request.text for request in batch}
+
+    async def aclose(self) -> None:
+        return None
+
+
+def scenario_slow_copy(work: Path, items: int, latency: float, concurrency: int) -> dict[str, Any]:
+    site = generate_site(work / "site", items, translated=False)
+    config = site / "_config.yml"
+    section = f"  translate:\n    engine: copy\n    concurrency: {concurrency}\n"
+    config.write_text(config.read_text(encoding="utf-8") + section, encoding="utf-8")
+    with patch("polyfolio.translate.run.create_engine", lambda _: SlowCopyEngine(latency)):
+        return timed_translate(site)
+
+
 def run_scenario(name: str, items: int, latency: float, concurrency: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="polyfolio-bench-") as folder:
         work = Path(folder)
@@ -134,6 +169,8 @@ def run_scenario(name: str, items: int, latency: float, concurrency: int) -> dic
             result = scenario_noop(work, items)
         elif name == "copy":
             result = scenario_copy(work, items)
+        elif name == "slow-copy":
+            result = scenario_slow_copy(work, items, latency, concurrency)
         else:
             result = scenario_http(work, items, latency, concurrency)
     result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -201,18 +238,19 @@ def main() -> None:
                 f"{result['peak_rss_mb']:.0f}",
             )
         )
-    one = in_child("http", args.concurrency_items, 0.1, 1)
-    eight = in_child("http", args.concurrency_items, 0.1, 8)
-    rows.append(
-        (
-            f"concurrency 1 → 8, 100 ms latency, {args.concurrency_items} files",
-            f"{one['wall'] / eight['wall']:.1f}× whole run ({one['wall']:.2f} s → "
-            f"{eight['wall']:.2f} s); {one['send'] / eight['send']:.1f}× sending "
-            f"({one['segments']} segments)",
-            "≥ 6×",
-            f"{max(one['peak_rss_mb'], eight['peak_rss_mb']):.0f}",
+    for label, name in (("fake OpenAI over HTTP", "http"), ("copy engine", "slow-copy")):
+        one = in_child(name, args.concurrency_items, 0.1, 1)
+        eight = in_child(name, args.concurrency_items, 0.1, 8)
+        rows.append(
+            (
+                f"concurrency 1 → 8, {label}, 100 ms latency, {args.concurrency_items} files",
+                f"{one['wall'] / eight['wall']:.1f}× whole run ({one['wall']:.2f} s → "
+                f"{eight['wall']:.2f} s); {one['send'] / eight['send']:.1f}× sending "
+                f"({one['segments']} segments)",
+                "≥ 6×",
+                f"{max(one['peak_rss_mb'], eight['peak_rss_mb']):.0f}",
+            )
         )
-    )
     _print_table(("benchmark", "result", "goal", "peak RSS MB"), rows)
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     print(f"\n{os.cpu_count()} CPUs; load average {load} (other work slows wall times)")
