@@ -168,6 +168,8 @@ def _site_files(ctx: RenderContext, media: Mapping[str, ItemMedia]) -> dict[str,
         files[ctx.urls.not_found_path(lang)] = SiteFile(
             _key(ctx, "404", lang), partial(pages.render_not_found, ctx, lang)
         )
+    if not ctx.settings.default_lang_at_root:
+        files["index.html"] = SiteFile(_key(ctx, "root"), partial(pages.render_root_redirect, ctx))
     translations = [(page_id, ctx.plan.translations(page_id)) for page_id in ctx.plan.order]
     files["sitemap.xml"] = SiteFile(
         _key(ctx, "sitemap", translations), lambda: sitemap_xml(_sitemap_entries(ctx))

@@ -131,6 +131,19 @@ def render_fragment(ctx: RenderContext, page: PagePlan, item: ItemView) -> str:
     return ctx.theme.render("fragment.html", item=item, strings=ctx.strings[page.lang])
 
 
+def render_root_redirect(ctx: RenderContext) -> str:
+    """``/`` when every language has its own folder: sends visitors to the source language."""
+    lang = ctx.plan.source_lang
+    target = ctx.urls.home(lang)
+    view = ctx.page_view(
+        lang,
+        title=ctx.site_title or ctx.strings[lang]["portfolio"],
+        canonical=ctx.urls.absolute(target),
+        alternates=views.home_alternates(ctx.plan, ctx.urls, ctx.languages),
+    )
+    return ctx.theme.render("redirect.html", page=view, target=target)
+
+
 def render_not_found(ctx: RenderContext, lang: str) -> str:
     strings = ctx.strings[lang]
     view = ctx.page_view(lang, title=strings["not_found_title"], canonical="", alternates=())

@@ -122,7 +122,9 @@ def test_source_language_can_have_its_own_folder(tmp_path: Path) -> None:
     out, _ = build(tmp_path, build_config="    default_lang_at_root: false\n")
     assert (out / "en/index.html").is_file()
     assert (out / "en/portfolio/alpha/index.html").is_file()
-    assert not (out / "index.html").exists()
+    root_page = (out / "index.html").read_text()  # sends visitors to the source language
+    assert '<meta http-equiv="refresh" content="0; url=/en/">' in root_page
+    assert '<link rel="canonical" href="https://clinic.example/en/">' in root_page
 
 
 def test_baseurl_is_honoured_everywhere(tmp_path: Path) -> None:
