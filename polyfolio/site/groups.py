@@ -83,27 +83,31 @@ def render_group(job: GroupJob, page_id: str) -> tuple[dict[str, bytes], list[Di
 
 def reuse_cached(
     job: GroupJob, cache: PageCache, output: OutputFolder, page_ids: Sequence[str]
-) -> tuple[list[str], list[Diagnostic]]:
-    """Keep the groups whose cached files are still in place; return the rest to render."""
-    todo: list[str] = []
+) -> tuple[dict[str, str], list[Diagnostic]]:
+    """Keep the groups whose cached files are still in place; return the rest to render
+    (``page_id`` → group key)."""
+    todo: dict[str, str] = {}
     problems: list[Diagnostic] = []
     for page_id in page_ids:
-        entry = cache.hit(page_id, group_key(job, page_id))
+        key = group_key(job, page_id)
+        entry = cache.hit(page_id, key)
         if entry is not None and all(output.has_unchanged(r, k) for r, k in entry.files.items()):
-            for rel, key in entry.files.items():
-                output.keep(rel, key)
+            for rel, file_key in entry.files.items():
+                output.keep(rel, file_key)
             cache.keep(page_id, entry)
             problems.extend(entry.problems())
         else:
-            todo.append(page_id)
+            todo[page_id] = key
     return todo, problems
 
 
-def render_groups(job: GroupJob, output: OutputFolder, page_ids: Sequence[str]) -> ChunkResult:
-    """Render and write ``page_ids``; in two processes when worth it and safe to fork."""
-    if len(page_ids) < PARALLEL_THRESHOLD or not can_fork():
-        return _render_chunk(job, output, page_ids)
-    halves = [list(page_ids[0::2]), list(page_ids[1::2])]
+def render_groups(job: GroupJob, output: OutputFolder, todo: Mapping[str, str]) -> ChunkResult:
+    """Render and write the groups (``page_id`` → key); in two processes when worth it and
+    safe to fork."""
+    groups = list(todo.items())
+    if len(groups) < PARALLEL_THRESHOLD or not can_fork():
+        return _render_chunk(job, output, groups)
+    halves = [groups[0::2], groups[1::2]]
     results = run_forked(lambda chunk: _render_chunk(job, output, chunk), halves)
     merged = ChunkResult()
     for result in results:
@@ -127,15 +131,17 @@ def usable_cores() -> int:
     return os.cpu_count() or 1
 
 
-def _render_chunk(job: GroupJob, output: OutputFolder, page_ids: Sequence[str]) -> ChunkResult:
+def _render_chunk(
+    job: GroupJob, output: OutputFolder, groups: Sequence[tuple[str, str]]
+) -> ChunkResult:
     sink = output.child()
     result = ChunkResult()
-    for page_id in page_ids:
+    for page_id, group in groups:
         files, problems = render_group(job, page_id)
         keys = {rel: content_key(data) for rel, data in files.items()}
         for rel, data in files.items():
             sink.write(rel, data, keys[rel])
-        result.entries[page_id] = GroupEntry(group_key(job, page_id), keys, as_tuples(problems))
+        result.entries[page_id] = GroupEntry(group, keys, as_tuples(problems))
     result.files = sink.current
     result.written, result.unchanged, result.conflicts = (
         sink.written,
