@@ -30,8 +30,7 @@ BUILT_IN: Mapping[str, Mapping[str, str]] = {
         "back": "Back to the portfolio",
         "loading": "Loading…",
         "permalink": "Open as a page",
-        "missing_notice": "This item is not translated into English yet; it is shown in its "
-        "original language.",
+        "missing_notice": "This item is not translated yet; it is shown in its original language.",
         "stale_notice": "This translation may be out of date.",
         "not_found_title": "Page not found",
         "not_found_text": "The page you asked for does not exist or has moved.",
@@ -46,8 +45,8 @@ BUILT_IN: Mapping[str, Mapping[str, str]] = {
         "back": "Επιστροφή στο χαρτοφυλάκιο",
         "loading": "Φόρτωση…",
         "permalink": "Άνοιγμα ως σελίδα",
-        "missing_notice": "Αυτό το θέμα δεν έχει μεταφραστεί ακόμη στα ελληνικά· εμφανίζεται "
-        "στην αρχική του γλώσσα.",
+        "missing_notice": "Αυτό το θέμα δεν έχει μεταφραστεί ακόμη· εμφανίζεται στην αρχική του "
+        "γλώσσα.",
         "stale_notice": "Αυτή η μετάφραση μπορεί να μην είναι ενημερωμένη.",
         "not_found_title": "Η σελίδα δεν βρέθηκε",
         "not_found_text": "Η σελίδα που ζητήσατε δεν υπάρχει ή έχει μετακινηθεί.",
