@@ -1,9 +1,11 @@
 """Front matter: read fast, edit in place without touching a byte that is not being changed.
 
-Reading uses :func:`polyfolio.content.yamltree.parse_yaml` (libyaml).  Editing uses ruamel.yaml's
-round-trip composer only to find the exact character span of each scalar; the new value is
-spliced into the original text.  Comments, key order, quoting of other values, blank lines,
-trailing spaces and tabs therefore survive by construction, not by re-serialisation.
+Reading uses :func:`polyfolio.content.yamltree.parse_yaml` (libyaml).  Editing composes the
+node tree only to find the exact character span of each scalar (libyaml, else ruamel.yaml's
+round-trip composer); the new value is spliced into the original text.  Comments, key order,
+quoting of other values, blank lines, trailing spaces and tabs therefore survive by
+construction, not by re-serialisation — stronger than a round-trip dump, which re-indents and
+drops trailing blanks.
 """
 
 from __future__ import annotations
@@ -15,8 +17,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import yaml
-from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from polyfolio.content.yamltree import YamlTree, parse_yaml
 from polyfolio.diagnostics import ContentError, Location, error
@@ -73,12 +73,22 @@ class FrontMatterEditor:
         self._root = self._compose(text)
 
     def _compose(self, text: str) -> Any:
+        """The node tree whose marks give each scalar's exact span.
+
+        libyaml composes first: it is ~40x faster, and a translate run composes one front
+        matter per file it writes.  ruamel.yaml's round-trip composer takes what libyaml
+        rejects (YAML 1.2 forms) and, where both reject, gives the located error.  Both trees
+        carry the same ``id``, ``value``, ``tag``, ``style`` and character-index marks.
+        """
+        fast = _libyaml_compose(text)
+        if fast is not None:
+            return fast
+        from ruamel.yaml import YAML
+        from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
         try:
             return YAML(typ="rt").compose(text)
         except MarkedYAMLError as exc:
-            fallback = _libyaml_compose(text)
-            if fallback is not None:
-                return fallback
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + self.first_line if mark else self.first_line
             col = mark.column + 1 if mark else 1
@@ -176,9 +186,7 @@ def _collect_scalars(node: Any, prefix: DottedPath, found: list[DottedPath]) -> 
 
 
 def _libyaml_compose(text: str) -> Any:
-    """libyaml's node tree, for YAML that ruamel.yaml rejects but libyaml (and Jekyll) accept,
-    such as a TAB after a plain scalar.  Both node kinds carry the same ``id``, ``value``,
-    ``tag``, ``style`` and character-index marks."""
+    """libyaml's node tree, or None when libyaml rejects the text."""
     try:
         return yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError:

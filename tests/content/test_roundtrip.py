@@ -171,6 +171,23 @@ def test_a_hash_that_yaml_would_read_as_a_number_is_quoted() -> None:
     assert read_front_matter(edited, "x").data["source_hash"] == "1" * 32
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a:\tb\n", "a:\ty\n"),  # libyaml (and Jekyll) accept what ruamel.yaml rejects
+        ("a: \u2028x\n", "a: \u2028y\n"),  # ruamel.yaml (YAML 1.2) takes what libyaml rejects
+    ],
+)
+def test_editor_uses_whichever_composer_accepts_the_text(text: str, expected: str) -> None:
+    assert FrontMatterEditor(text).set_values({("a",): "y"}) == expected
+
+
+def test_editor_locates_invalid_yaml_in_the_file() -> None:
+    with pytest.raises(ContentError) as caught:
+        FrontMatterEditor("a: b\nc: [d\n", "_portfolio/x.md", first_line=2)
+    assert str(caught.value.diagnostic).startswith("_portfolio/x.md:4:1: error: invalid YAML")
+
+
 def test_setting_a_missing_path_is_an_error() -> None:
     with pytest.raises(KeyError):
         FrontMatterEditor("a: 1\n").set_values({("b",): "x"})
