@@ -1,30 +1,111 @@
-"""An item's body to HTML: Liquid first (as Jekyll does), then Markdown.
+"""An item's body to HTML: Liquid first (as Jekyll does), then Markdown, cached by content.
 
-The engines are built on first use only, so a build whose items all come from the cache never
-imports or constructs them.
+Rendered bodies are kept in ``<site>/.polyfolio/cache/bodies.marshal`` under a key that hashes
+the item's bytes and path, the rendering code and its settings (and the site data Liquid sees),
+so a change to templates or styles re-renders pages without re-rendering Markdown.  The engines
+are built on first use only: a build whose bodies all come from a cache never imports them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import contextlib
+import hashlib
+import marshal
+import sys
+from collections.abc import Iterable, Mapping
 from functools import cached_property
+from importlib import metadata
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
+from polyfolio.atomicfile import write_bytes_atomic
 from polyfolio.content.site import Item
 from polyfolio.diagnostics import Diagnostic
+from polyfolio.site.cache import DiagnosticTuple, as_diagnostics, as_tuples
 
 if TYPE_CHECKING:
     from polyfolio.site.liquid import LiquidRenderer
     from polyfolio.site.markdown import MarkdownRenderer
 
+CACHE_FILE = "bodies.marshal"
+_FORMAT = f"bodies-v1-py{sys.version_info.major}.{sys.version_info.minor}"
+_CODE = ("body.py", "markdown.py", "liquid.py")
+_ENGINES = ("markdown-it-py", "mdit-py-plugins", "python-liquid")
+
+BodyEntry = tuple[str, tuple[DiagnosticTuple, ...]]
+
 
 class BodyRenderer:
-    def __init__(self, liquid_site: Mapping[str, Any], raw_html: bool, site_root: str) -> None:
+    def __init__(
+        self,
+        liquid_site: Mapping[str, Any],
+        raw_html: bool,
+        site_root: str,
+        cache_dir: Path | None = None,
+    ) -> None:
         self._liquid_site = liquid_site
         self._raw_html = raw_html
         self._site_root = site_root
+        self._cache_path = cache_dir / CACHE_FILE if cache_dir else None
+        self.new: dict[str, BodyEntry] = {}
+
+    def render(self, item: Item) -> tuple[Markup, list[Diagnostic]]:
+        key = self.key(item)
+        entry = self.new.get(key) or self._cached.get(key)
+        if entry is None:
+            html, problems = self._render(item)
+            entry = self.new[key] = (html, as_tuples(problems))
+        return Markup(entry[0]), as_diagnostics(entry[1])
+
+    def key(self, item: Item) -> str:
+        return hashlib.blake2b(
+            f"{self._version}\0{item.rel}\0{item.md5}".encode(), digest_size=16
+        ).hexdigest()
+
+    def save(self, items: Iterable[Item]) -> None:
+        """Store what was rendered, keeping only bodies of items that still exist."""
+        if not self.new or self._cache_path is None:
+            return
+        current = {self.key(item) for item in items}
+        kept = {k: v for k, v in {**self._cached, **self.new}.items() if k in current}
+        with contextlib.suppress(OSError):
+            write_bytes_atomic(self._cache_path, marshal.dumps({"format": _FORMAT, "bodies": kept}))
+
+    def _render(self, item: Item) -> tuple[str, list[Diagnostic]]:
+        document = item.document
+        text = document.body
+        problems: list[Diagnostic] = []
+        if "{{" in text or "{%" in text:  # python-liquid is only loaded when a body needs it
+            text, problems = self._liquid.render(
+                text, {**item.data, "lang": item.lang}, item.rel, document.body_line
+            )
+        return self._markdown.render(text), problems
+
+    @cached_property
+    def _version(self) -> str:
+        """Everything besides the item that shapes its body HTML."""
+        digest = hashlib.blake2b(digest_size=16)
+        here = Path(__file__).resolve().parent
+        for name in _CODE:
+            digest.update((here / name).read_bytes())
+        for engine in _ENGINES:
+            with contextlib.suppress(metadata.PackageNotFoundError):
+                digest.update(metadata.version(engine).encode())
+        digest.update(repr((self._raw_html, self._site_root, self._liquid_site)).encode())
+        return digest.hexdigest()
+
+    @cached_property
+    def _cached(self) -> dict[str, BodyEntry]:
+        """The stored bodies, read on first need (a missing or foreign file is no cache)."""
+        if self._cache_path is None:
+            return {}
+        with contextlib.suppress(OSError, EOFError, ValueError, TypeError, KeyError):
+            payload = marshal.loads(self._cache_path.read_bytes())
+            if payload["format"] == _FORMAT and isinstance(payload["bodies"], dict):
+                return payload["bodies"]
+        return {}
 
     @cached_property
     def _liquid(self) -> LiquidRenderer:
@@ -37,13 +118,3 @@ class BodyRenderer:
         from polyfolio.site.markdown import MarkdownRenderer
 
         return MarkdownRenderer(raw_html=self._raw_html, site_root=self._site_root)
-
-    def render(self, item: Item) -> tuple[Markup, list[Diagnostic]]:
-        document = item.document
-        text = document.body
-        problems: list[Diagnostic] = []
-        if "{{" in text or "{%" in text:  # python-liquid is only loaded when a body needs it
-            text, problems = self._liquid.render(
-                text, {**item.data, "lang": item.lang}, item.rel, document.body_line
-            )
-        return Markup(self._markdown.render(text)), problems

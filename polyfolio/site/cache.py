@@ -31,10 +31,14 @@ class GroupEntry:
     diagnostics: tuple[DiagnosticTuple, ...]
 
     def problems(self) -> list[Diagnostic]:
-        return [
-            Diagnostic(Location(path, line, col), Level(level), message)
-            for path, line, col, level, message in self.diagnostics
-        ]
+        return as_diagnostics(self.diagnostics)
+
+
+def as_diagnostics(tuples: tuple[DiagnosticTuple, ...]) -> list[Diagnostic]:
+    return [
+        Diagnostic(Location(path, line, col), Level(level), message)
+        for path, line, col, level, message in tuples
+    ]
 
 
 def as_tuples(diagnostics: list[Diagnostic]) -> tuple[DiagnosticTuple, ...]:

@@ -24,7 +24,7 @@ from typing import TypeVar
 
 from polyfolio.diagnostics import ContentError, Diagnostic
 from polyfolio.site import pages
-from polyfolio.site.body import BodyRenderer
+from polyfolio.site.body import BodyEntry, BodyRenderer
 from polyfolio.site.cache import GroupEntry, PageCache, as_tuples
 from polyfolio.site.output import OutputFolder, content_key
 from polyfolio.site.pages import ItemMedia, RenderContext
@@ -49,6 +49,7 @@ class ChunkResult:
     written: int = 0
     unchanged: int = 0
     conflicts: list[str] = field(default_factory=list)
+    bodies: dict[str, BodyEntry] = field(default_factory=dict)
 
 
 def group_key(job: GroupJob, page_id: str) -> str:
@@ -116,6 +117,7 @@ def render_groups(job: GroupJob, output: OutputFolder, todo: Mapping[str, str]) 
         merged.written += result.written
         merged.unchanged += result.unchanged
         merged.conflicts += result.conflicts
+        merged.bodies.update(result.bodies)
     return merged
 
 
@@ -143,6 +145,7 @@ def _render_chunk(
             sink.write(rel, data, keys[rel])
         result.entries[page_id] = GroupEntry(group, keys, as_tuples(problems))
     result.files = sink.current
+    result.bodies = dict(job.bodies.new)
     result.written, result.unchanged, result.conflicts = (
         sink.written,
         sink.unchanged,
