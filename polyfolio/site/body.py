@@ -61,7 +61,7 @@ class BodyRenderer:
 
     def key(self, item: Item) -> str:
         return hashlib.blake2b(
-            f"{self._version}\0{item.rel}\0{item.md5}".encode(), digest_size=16
+            f"{self._version}\0{item.rel}\0{item.md5}\0{item.lang}".encode(), digest_size=16
         ).hexdigest()
 
     def save(self, items: Iterable[Item]) -> None:
