@@ -51,6 +51,7 @@ EDITS: dict[str, Edit] = {
     "delete a translation": _delete("_portfolio/gr/alpha.md"),
     "delete an item": _delete("_portfolio/beta.md"),
     "change the site title": _replace("_config.yml", "Mini Clinic", "Renamed Clinic"),
+    "move under a baseurl": _replace("_config.yml", 'baseurl: ""', "baseurl: /clinic"),
     "hide missing translations": _replace(
         "_config.yml", "stale_notice: true", "stale_notice: true\n    missing: hide"
     ),
