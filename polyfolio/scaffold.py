@@ -28,10 +28,16 @@ def write_example(directory: Path) -> int:
     return sum(1 for path in directory.rglob("*") if path.is_file())
 
 
-GENERATED = frozenset({"_site", ".polyfolio", ".polyfolio-cache"})
+BUILD_OUTPUT = frozenset({"_site", ".polyfolio-cache"})
+RUN_STATE = frozenset({"cache", "translate.lock"})  # inside .polyfolio/
+GENERATED = BUILD_OUTPUT | RUN_STATE
 
 
 def _generated(folder: str, names: list[str]) -> set[str]:
-    # Builds of the bundled example (tests, `polyfolio build examples/clinic`) leave output and
-    # caches beside its content; a new site starts without them.
-    return {name for name in names if name in GENERATED}
+    # Builds and runs on the bundled example (tests, `polyfolio build examples/clinic`) leave
+    # output, caches and a lock beside its content; a new site starts without them.  The
+    # translation memory in .polyfolio/ is content: it lets the first edit be aligned.
+    skip = {name for name in names if name in BUILD_OUTPUT}
+    if Path(folder).name == ".polyfolio":
+        skip |= {name for name in names if name in RUN_STATE or name.endswith("-journal")}
+    return skip
