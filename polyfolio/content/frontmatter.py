@@ -185,10 +185,13 @@ def _collect_scalars(node: Any, prefix: DottedPath, found: list[DottedPath]) -> 
             _collect_scalars(value, path, found)
 
 
+_FAST_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _libyaml_compose(text: str) -> Any:
     """libyaml's node tree, or None when libyaml rejects the text."""
     try:
-        return yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        return yaml.compose(text, Loader=_FAST_LOADER)
     except yaml.YAMLError:
         return None
 
@@ -216,7 +219,7 @@ def _plain_round_trips(value: str) -> bool:
     if not value or "\n" in value or value != value.strip():
         return False
     try:
-        loaded = yaml.safe_load(f"k: {value}\n")
+        loaded = yaml.load(f"k: {value}\n", Loader=_FAST_LOADER)
     except yaml.YAMLError:
         return False
     return isinstance(loaded, dict) and loaded.get("k") == value
