@@ -1,8 +1,10 @@
 """An item's body to HTML: Liquid first (as Jekyll does), then Markdown, cached by content.
 
-Rendered bodies are kept in ``<site>/.polyfolio/cache/bodies.marshal`` under a key that hashes
-the item's bytes and path, the rendering code and its settings (and the site data Liquid sees),
-so a change to templates or styles re-renders pages without re-rendering Markdown.  The engines
+Rendered bodies are kept in ``<site>/.polyfolio/cache/bodies/`` under a key that hashes the
+item's bytes, path and language, the rendering code and its settings (and the site data Liquid
+sees), so a change to templates or styles re-renders pages without re-rendering Markdown.  The
+store is split in 256 shards by key, so a build that renders one body reads and writes one small
+file, not the whole cache.  The engines
 are built on first use only: a build whose bodies all come from a cache never imports them.
 """
 
@@ -29,7 +31,7 @@ if TYPE_CHECKING:
     from polyfolio.site.liquid import LiquidRenderer
     from polyfolio.site.markdown import MarkdownRenderer
 
-CACHE_FILE = "bodies.marshal"
+CACHE_FOLDER = "bodies"
 _FORMAT = f"bodies-v1-py{sys.version_info.major}.{sys.version_info.minor}"
 _CODE = ("body.py", "markdown.py", "liquid.py")
 _ENGINES = ("markdown-it-py", "mdit-py-plugins", "python-liquid")
@@ -48,12 +50,13 @@ class BodyRenderer:
         self._liquid_site = liquid_site
         self._raw_html = raw_html
         self._site_root = site_root
-        self._cache_path = cache_dir / CACHE_FILE if cache_dir else None
+        self._folder = cache_dir / CACHE_FOLDER if cache_dir else None
+        self._shards: dict[str, dict[str, BodyEntry]] = {}
         self.new: dict[str, BodyEntry] = {}
 
     def render(self, item: Item) -> tuple[Markup, list[Diagnostic]]:
         key = self.key(item)
-        entry = self.new.get(key) or self._cached.get(key)
+        entry = self.new.get(key) or self._shard(key[:2]).get(key)
         if entry is None:
             html, problems = self._render(item)
             entry = self.new[key] = (html, as_tuples(problems))
@@ -65,13 +68,21 @@ class BodyRenderer:
         ).hexdigest()
 
     def save(self, items: Iterable[Item]) -> None:
-        """Store what was rendered, keeping only bodies of items that still exist."""
-        if not self.new or self._cache_path is None:
+        """Store what was rendered in its shards, dropping there bodies of items now gone."""
+        if not self.new or self._folder is None:
             return
         current = {self.key(item) for item in items}
-        kept = {k: v for k, v in {**self._cached, **self.new}.items() if k in current}
+        touched = {key[:2] for key in self.new}
         with contextlib.suppress(OSError):
-            write_bytes_atomic(self._cache_path, marshal.dumps({"format": _FORMAT, "bodies": kept}))
+            self._folder.mkdir(parents=True, exist_ok=True)
+            for shard in sorted(touched):
+                merged = {
+                    **self._shard(shard),
+                    **{k: v for k, v in self.new.items() if k[:2] == shard},
+                }
+                kept = {k: v for k, v in merged.items() if k in current}
+                payload = marshal.dumps({"format": _FORMAT, "bodies": kept})
+                write_bytes_atomic(self._folder / f"{shard}.marshal", payload)
 
     def _render(self, item: Item) -> tuple[str, list[Diagnostic]]:
         document = item.document
@@ -96,16 +107,16 @@ class BodyRenderer:
         digest.update(repr((self._raw_html, self._site_root, self._liquid_site)).encode())
         return digest.hexdigest()
 
-    @cached_property
-    def _cached(self) -> dict[str, BodyEntry]:
-        """The stored bodies, read on first need (a missing or foreign file is no cache)."""
-        if self._cache_path is None:
-            return {}
-        with contextlib.suppress(OSError, EOFError, ValueError, TypeError, KeyError):
-            payload = marshal.loads(self._cache_path.read_bytes())
-            if payload["format"] == _FORMAT and isinstance(payload["bodies"], dict):
-                return payload["bodies"]
-        return {}
+    def _shard(self, shard: str) -> dict[str, BodyEntry]:
+        """One shard of stored bodies, read on first need (missing or foreign: empty)."""
+        if shard not in self._shards:
+            self._shards[shard] = {}
+            if self._folder is not None:
+                with contextlib.suppress(OSError, EOFError, ValueError, TypeError, KeyError):
+                    payload = marshal.loads((self._folder / f"{shard}.marshal").read_bytes())
+                    if payload["format"] == _FORMAT and isinstance(payload["bodies"], dict):
+                        self._shards[shard] = payload["bodies"]
+        return self._shards[shard]
 
     @cached_property
     def _liquid(self) -> LiquidRenderer:
