@@ -22,10 +22,10 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
-from polyfolio.atomicfile import write_bytes_atomic
 from polyfolio.content.site import Item
 from polyfolio.diagnostics import Diagnostic
 from polyfolio.site.cache import DiagnosticTuple, as_diagnostics, as_tuples
+from polyfolio.site.output import write_derived
 
 if TYPE_CHECKING:
     from polyfolio.site.liquid import LiquidRenderer
@@ -82,7 +82,7 @@ class BodyRenderer:
                 }
                 kept = {k: v for k, v in merged.items() if k in current}
                 payload = marshal.dumps({"format": _FORMAT, "bodies": kept})
-                write_bytes_atomic(self._folder / f"{shard}.marshal", payload)
+                write_derived(self._folder / f"{shard}.marshal", payload)
 
     def _render(self, item: Item) -> tuple[str, list[Diagnostic]]:
         document = item.document

@@ -15,8 +15,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from polyfolio.atomicfile import write_bytes_atomic
 from polyfolio.diagnostics import Diagnostic, Level, Location
+from polyfolio.site.output import write_derived
 
 _FORMAT = f"pages-v1-py{sys.version_info.major}.{sys.version_info.minor}"
 FILE = "pages.marshal"
@@ -82,4 +82,4 @@ class PageCache:
             for page_id, entry in sorted(self.fresh.items())
         }
         with contextlib.suppress(OSError):
-            write_bytes_atomic(self.path, marshal.dumps({"format": _FORMAT, "groups": groups}))
+            write_derived(self.path, marshal.dumps({"format": _FORMAT, "groups": groups}))

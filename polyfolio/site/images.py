@@ -20,7 +20,8 @@ from io import BytesIO
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from polyfolio.atomicfile import write_bytes_atomic, write_text_atomic
+from polyfolio.atomicfile import write_bytes_atomic
+from polyfolio.site.output import write_derived
 
 if TYPE_CHECKING:
     from PIL.Image import Image as PILImage
@@ -142,7 +143,8 @@ class ImageStore:
         """Best effort: without the index the next build re-hashes (and finds) the variants."""
         with contextlib.suppress(OSError):
             self.cache_dir.mkdir(parents=True, exist_ok=True)
-            write_text_atomic(self.cache_dir / INDEX_FILE, json.dumps(self._index, sort_keys=True))
+            index = json.dumps(self._index, sort_keys=True).encode()
+            write_derived(self.cache_dir / INDEX_FILE, index)
 
 
 def variant_name(stem: str, digest: str, width: int) -> str:

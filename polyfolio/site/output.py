@@ -102,7 +102,7 @@ class OutputFolder:
         self.conflicts += conflicts
 
     def write(self, rel: str, data: bytes, key: str | None = None) -> None:
-        self._put(rel, key or content_key(data), lambda path: _replace_bytes(path, data))
+        self._put(rel, key or content_key(data), lambda path: write_derived(path, data))
 
     def keep(self, rel: str, key: str) -> None:
         """Count a file already in place (checked with :meth:`has_unchanged`) as this build's."""
@@ -191,9 +191,10 @@ def _inside(path: Path, root: Path) -> bool:
     return os.path.normpath(path).startswith(str(root) + os.sep)
 
 
-def _replace_bytes(path: Path, data: bytes) -> None:
-    """Temp file + rename: a reader (the dev server) never sees a torn page.  No fsync: the
-    output is derived and a rebuild restores it, and 8,000 fsyncs would dominate the build."""
+def write_derived(path: Path, data: bytes) -> None:
+    """Replace a derived file (a page, a cache) atomically: temp file + rename, so a reader (the
+    dev server) never sees a torn page.  No fsync: whatever is derived is rebuilt after a crash,
+    and 8,000 fsyncs would dominate a build."""
     tmp = _temp_name(path)
     try:
         # Plain descriptors: a buffered file object per page is measurable at 8,000 pages.
@@ -243,6 +244,6 @@ def _read_manifest(path: Path) -> dict[str, str]:
 def _write_manifest(path: Path, files: dict[str, str]) -> None:
     text = json.dumps({"version": _VERSION, "files": dict(sorted(files.items()))}, indent=0)
     try:
-        _replace_bytes(path, text.encode("utf-8"))
+        write_derived(path, text.encode("utf-8"))
     except OSError as exc:
         raise ContentError(error(Location(str(path)), f"cannot write: {_reason(exc)}")) from None

@@ -129,7 +129,7 @@ def test_full_disk_is_a_clear_error_and_no_torn_page(
     def full(path: Path, data: bytes) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(output, "_replace_bytes", full)
+    monkeypatch.setattr(output, "write_derived", full)
     result = build_site(root, out)
     assert [str(d) for d in result.errors] == [
         f"{out.resolve()}/portfolio/beta/index.html:1:1: error: cannot write: "
