@@ -16,7 +16,6 @@ import marshal
 import sys
 from collections.abc import Iterable, Mapping
 from functools import cached_property
-from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -97,6 +96,8 @@ class BodyRenderer:
     @cached_property
     def _version(self) -> str:
         """Everything besides the item that shapes its body HTML."""
+        from importlib import metadata  # only when a body is rendered (a cached build: never)
+
         digest = hashlib.blake2b(digest_size=16)
         here = Path(__file__).resolve().parent
         for name in _CODE:
