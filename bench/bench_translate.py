@@ -206,7 +206,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--items", type=int, default=4000, help="files of the no-op site")
     parser.add_argument("--throughput-items", type=int, default=1000)
-    parser.add_argument("--concurrency-items", type=int, default=240)
+    parser.add_argument("--concurrency-items", type=int, default=600)
     parser.add_argument("--scenario", help=argparse.SUPPRESS)
     parser.add_argument("--latency", type=float, default=0.0, help=argparse.SUPPRESS)
     parser.add_argument("--concurrency", type=int, default=4, help=argparse.SUPPRESS)
