@@ -15,38 +15,38 @@ HUGO_CONFIG = """\
 baseURL = "https://bench.example/"
 title = "Bench clinic"
 defaultContentLanguage = "en"
-defaultContentLanguageInSubdir = false
 disableKinds = ["taxonomy", "term", "RSS"]
-[languages]
-  [languages.en]
-    weight = 1
-    languageCode = "en"
-  [languages.gr]
-    weight = 2
-    languageCode = "el"
+[languages.en]
+weight = 1
+languageCode = "en"
+[languages.gr]
+weight = 2
+languageCode = "el"
+[markup.goldmark.renderer]
+unsafe = true
 """
 
-HUGO_BASEOF = """\
-<!doctype html><html lang="{{ .Site.LanguageCode }}"><head><meta charset="utf-8">
-<title>{{ .Title }}</title>
-{{ range .AllTranslations }}<link rel="alternate" hreflang="{{ .Site.LanguageCode }}" \
-href="{{ .Permalink }}">{{ end }}
-<link rel="canonical" href="{{ .Permalink }}"></head>
-<body>{{ block "main" . }}{{ end }}</body></html>
+HUGO_HEAD = """<!DOCTYPE html><html lang="{{ .Site.LanguageCode }}"><head><meta charset="utf-8">
+<title>{{ .Title }}</title><link rel="canonical" href="{{ .Permalink }}">
+{{ range .AllTranslations }}<link rel="alternate" hreflang="{{ .Site.LanguageCode }}"
+href="{{ .Permalink }}">{{ end }}</head><body>
+<nav>{{ range .AllTranslations }}<a href="{{ .RelPermalink }}">{{ .Language.Lang }}</a>
+{{ end }}</nav>
 """
 
-HUGO_HOME = """\
-{{ define "main" }}<ul class="portfolio-grid">
-{{ range where .Site.RegularPages "Section" "portfolio" }}<li><a href="{{ .RelPermalink }}">
-<img src="/{{ .Params.caption.thumbnail }}" alt="{{ .Params.alt }}" loading="lazy">
-<h3>{{ .Params.caption.title }}</h3><p>{{ .Params.caption.subtitle }}</p></a></li>
-{{ end }}</ul>{{ end }}
-"""
-
-HUGO_SINGLE = """\
-{{ define "main" }}<article><h1>{{ .Title }}</h1><p>{{ .Params.subtitle }}</p>
-<img src="/{{ .Params.image }}" alt="{{ .Params.alt }}">{{ .Content }}</article>{{ end }}
-"""
+HUGO_LAYOUTS = {
+    "index.html": HUGO_HEAD
+    + """<ul class="portfolio-grid">{{ range where .Site.RegularPages "Section" "portfolio" }}
+<li><a href="{{ .RelPermalink }}"><img src="{{ .Params.caption.thumbnail | relURL }}"
+alt="{{ .Params.alt }}" loading="lazy"><h3>{{ .Params.caption.title }}</h3></a></li>{{ end }}
+</ul></body></html>""",
+    "_default/single.html": HUGO_HEAD
+    + """<article><h1>{{ .Title }}</h1><p>{{ .Params.subtitle }}</p>
+<img src="{{ .Params.image | relURL }}" alt="{{ .Params.alt }}" loading="lazy">
+{{ .Content }}</article></body></html>""",
+    "_default/list.html": HUGO_HEAD + "</body></html>",
+    "404.html": HUGO_HEAD + "Not found</body></html>",
+}
 
 JEKYLL_LAYOUT = """\
 <!doctype html><html lang="{{ page.lang | default: 'en' }}"><head><meta charset="utf-8">
@@ -74,18 +74,17 @@ layout: default
 
 
 def make_hugo_site(source: Path, dest: Path) -> Path:
-    """A Hugo site whose content is the generated site's collection, file for file."""
+    """A Hugo site whose content is the generated site's collection, file for file
+    (``x.md`` in en, ``x.gr.md`` in gr, under content/portfolio)."""
     if dest.exists():
         shutil.rmtree(dest)
     shutil.copytree(source / "_portfolio", dest / "content" / "portfolio")
     shutil.copytree(source / "assets", dest / "static" / "assets")
-    (dest / "config.toml").write_text(HUGO_CONFIG, encoding="utf-8")
-    layouts = dest / "layouts"
-    (layouts / "_default").mkdir(parents=True)
-    (layouts / "_default" / "baseof.html").write_text(HUGO_BASEOF, encoding="utf-8")
-    (layouts / "_default" / "single.html").write_text(HUGO_SINGLE, encoding="utf-8")
-    (layouts / "index.html").write_text(HUGO_HOME, encoding="utf-8")
-    (layouts / "404.html").write_text('{{ define "main" }}Not found{{ end }}', encoding="utf-8")
+    (dest / "hugo.toml").write_text(HUGO_CONFIG, encoding="utf-8")
+    for name, text in HUGO_LAYOUTS.items():
+        path = dest / "layouts" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
     return dest
 
 
@@ -101,15 +100,24 @@ def make_jekyll_site(source: Path, dest: Path) -> Path:
     (dest / "_layouts").mkdir()
     (dest / "_layouts" / "default.html").write_text(JEKYLL_LAYOUT, encoding="utf-8")
     (dest / "_layouts" / "item.html").write_text(JEKYLL_ITEM, encoding="utf-8")
-    (dest / "index.html").write_text(JEKYLL_HOME.replace("---\n", "---\nlang: en\n", 1))
-    (dest / "gr").mkdir()
-    (dest / "gr" / "index.html").write_text(JEKYLL_HOME.replace("---\n", "---\nlang: gr\n", 1))
+    for lang, folder in (("en", dest), ("gr", dest / "gr")):
+        folder.mkdir(exist_ok=True)
+        home = JEKYLL_HOME.replace("---\n", f"---\nlang: {lang}\n", 1)
+        (folder / "index.html").write_text(home, encoding="utf-8")
     return dest
 
 
 def hugo_command(site: Path, out: Path) -> list[str]:
-    return ["hugo", "--quiet", "--source", str(site), "--destination", str(out)]
+    return ["hugo", "--quiet", "--source", str(site.resolve()), "--destination", str(out.resolve())]
 
 
 def jekyll_command(site: Path, out: Path) -> list[str]:
-    return ["jekyll", "build", "--quiet", "--source", str(site), "--destination", str(out)]
+    return [
+        "jekyll",
+        "build",
+        "--quiet",
+        "--source",
+        str(site.resolve()),
+        "--destination",
+        str(out.resolve()),
+    ]
