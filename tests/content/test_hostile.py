@@ -72,9 +72,15 @@ def test_hostile_file(
     else:
         assert "_portfolio/good.md" in loaded, "the rest of the site still loads"
         assert len(problems) == 1 and problems[0].startswith(message), problems
-    for command in (["check", str(root)], ["status", str(root)]):
-        code = main(command)
-        assert code in (0, 1)
+    out = tmp_path.parent / f"{tmp_path.name}-out"
+    commands = (
+        ["check", str(root)],
+        ["status", str(root)],
+        ["build", str(root), "--out", str(out)],
+        ["translate", str(root), "--engine", "copy", "--dry-run"],
+    )
+    for command in commands:
+        assert main(command) in (0, 1), command
     err = capsys.readouterr().err
     assert "Traceback" not in err and "internal error" not in err
     assert _digests(root) == before, "no command may modify a source file"
