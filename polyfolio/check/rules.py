@@ -9,7 +9,7 @@ from polyfolio.content.assets import asset_ref
 from polyfolio.content.frontmatter import lookup
 from polyfolio.content.languages import COUNTRY_AS_LANGUAGE
 from polyfolio.content.site import Item, Site
-from polyfolio.diagnostics import Diagnostic, error, warning
+from polyfolio.diagnostics import ContentError, Diagnostic, error, warning
 
 Rule = Callable[[Site], Iterator[Diagnostic]]
 
@@ -114,6 +114,19 @@ def lang_mismatch(site: Site) -> Iterator[Diagnostic]:
             )
 
 
+def translation_consistency(site: Site) -> Iterator[Diagnostic]:
+    """Glossary terms not followed, and one source text translated two ways (the seeds' defects)."""
+    from polyfolio.translate.consistency import consistency_warnings
+    from polyfolio.translate.settings import load_translate_settings
+
+    try:
+        settings = load_translate_settings(site.config, root=site.root)
+    except ContentError as exc:
+        yield exc.diagnostic
+        return
+    yield from consistency_warnings(site, settings.translatable, settings.glossary)
+
+
 def _text(item: Item, keys: tuple[str, ...]) -> str:
     value = lookup(item.data, keys)
     return value.strip() if isinstance(value, str) else ""
@@ -127,4 +140,5 @@ RULES: tuple[Rule, ...] = (
     unsafe_ids,
     orphans,
     lang_mismatch,
+    translation_consistency,
 )
