@@ -156,51 +156,12 @@ def build(site: Path, out: Path | None) -> int:
 )
 def serve(site: Path, port: int, host: str) -> int:
     """Build, serve on localhost, rebuild and reload on change."""
-    import contextlib
-    import ipaddress
-    import signal
-    import tempfile
-    import time
+    from polyfolio.site.preview import serve_site
 
-    from polyfolio.content.config import load_config
-    from polyfolio.serve import BuildOutcome, DevServer
-    from polyfolio.site.build import build_site
-
-    root = site.resolve()
-    baseurl = load_config(root).baseurl  # a broken _config.yml stops here with its position
-
-    def ignore(path: Path) -> bool:  # caches and a `polyfolio build` output are not sources
-        return any(path.is_relative_to(root / name) for name in (".polyfolio", "_site"))
-
-    with tempfile.TemporaryDirectory(prefix="polyfolio-serve-") as tmp:
-        out = Path(tmp)
-
-        def builder() -> BuildOutcome:
-            started = time.perf_counter()
-            try:
-                diagnostics = list(build_site(root, out).diagnostics)
-            except ContentError as exc:
-                diagnostics = [exc.diagnostic]
-            ok = not any(d.is_error for d in diagnostics)
-            return BuildOutcome(ok, [str(d) for d in diagnostics], time.perf_counter() - started)
-
-        server = DevServer(out, builder, [root], host, port, ignore, base_path=baseurl or "/")
-        try:
-            server.start()
-        except OSError as exc:
-            raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from None
-        with contextlib.suppress(ValueError):
-            if not ipaddress.ip_address(host).is_loopback:
-                click.echo(f"warning: {host} shares this preview with the network", err=True)
-        click.echo(f"serving {site} at {server.url}  (Ctrl-C to stop)")
-        previous = signal.signal(signal.SIGTERM, signal.default_int_handler)  # stop as on Ctrl-C
-        try:
-            server.wait()
-        except KeyboardInterrupt:
-            click.echo("stopped", err=True)
-        finally:
-            server.stop()
-            signal.signal(signal.SIGTERM, previous)
+    try:
+        serve_site(site, host, port, click.echo, lambda line: click.echo(line, err=True))
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from None
     return EXIT_OK
 
 
