@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from polyfolio.content.document import decode
-from polyfolio.content.languages import LanguageCodes, is_valid_tag
+from polyfolio.content.languages import COUNTRY_AS_LANGUAGE, LanguageCodes
+from polyfolio.content.tagfacts import TagFacts, tag_facts
 from polyfolio.content.yamltree import YamlTree, parse_yaml
 from polyfolio.diagnostics import ContentError, Location, error
 
@@ -68,9 +69,11 @@ def load_config(root: Path) -> SiteConfig:
     ours = raw.get("polyfolio") or {}
     if not isinstance(ours, dict):
         raise base.invalid(("polyfolio",), "'polyfolio' must be a mapping of settings")
-    codes = LanguageCodes(_bcp47_overrides(base, ours))
     source_lang = _text(base, ours, "source_lang", DEFAULT_SOURCE_LANG)
     languages = _languages(base, ours, source_lang)
+    overrides = _bcp47_mapping(base, ours)
+    known = tag_facts(root, _site_codes(source_lang, languages, overrides))
+    codes = LanguageCodes(_bcp47_overrides(base, overrides, known), known)
     return SiteConfig(
         title=_plain(raw.get("title")),
         url=_plain(raw.get("url")).rstrip("/"),
@@ -108,15 +111,35 @@ def _languages(base: SiteConfig, ours: Mapping[str, Any], source_lang: str) -> t
     return tuple(dict.fromkeys(languages))
 
 
-def _bcp47_overrides(base: SiteConfig, ours: Mapping[str, Any]) -> dict[str, str]:
+def _bcp47_mapping(base: SiteConfig, ours: Mapping[str, Any]) -> dict[Any, Any]:
     value = ours.get("bcp47") or {}
     if not isinstance(value, dict):
         raise base.invalid(
             ("polyfolio", "bcp47"), "polyfolio.bcp47 must map site codes to BCP 47 tags"
         )
+    return value
+
+
+def _site_codes(
+    source_lang: str, languages: tuple[str, ...], overrides: Mapping[Any, Any]
+) -> list[str]:
+    """Every code whose verdict a build asks for: the site's codes and the tags they map to."""
+    codes = [source_lang, *languages]
+    codes += [COUNTRY_AS_LANGUAGE[code] for code in codes if code in COUNTRY_AS_LANGUAGE]
+    return codes + [tag for tag in overrides.values() if isinstance(tag, str)]
+
+
+def _bcp47_overrides(
+    base: SiteConfig, value: Mapping[Any, Any], known: Mapping[str, TagFacts]
+) -> dict[str, str]:
     for code, tag in value.items():
-        if not isinstance(tag, str) or not is_valid_tag(tag):
+        if not isinstance(tag, str) or not _valid(tag, known):
             raise base.invalid(
                 ("polyfolio", "bcp47", code), f"'{tag}' is not a valid BCP 47 language tag"
             )
     return dict(value)
+
+
+def _valid(tag: str, known: Mapping[str, TagFacts]) -> bool:
+    facts = known.get(tag)
+    return facts.valid if facts is not None else LanguageCodes().is_valid(tag)

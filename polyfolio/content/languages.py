@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from polyfolio.content.tagfacts import TagFacts, ask_langcodes
+
 # Country codes that sites use as language codes and that are not valid language subtags.
 COUNTRY_AS_LANGUAGE: Mapping[str, str] = {
     "gr": "el",
@@ -28,44 +30,56 @@ COUNTRY_AS_LANGUAGE: Mapping[str, str] = {
 
 
 @lru_cache(maxsize=256)
-def is_valid_tag(code: str) -> bool:
-    # langcodes and its data cost ~0.1 s to import; only commands that judge codes pay it.
-    import langcodes
+def _facts(code: str) -> TagFacts:
+    # langcodes and its data cost ~25 ms to import; only commands that judge codes pay it.
+    return ask_langcodes(code)
 
-    return bool(code) and bool(langcodes.tag_is_valid(code))
+
+def is_valid_tag(code: str) -> bool:
+    return _facts(code).valid
 
 
 @dataclass(frozen=True, slots=True)
 class LanguageCodes:
-    """Maps the site's language codes to BCP 47; ``overrides`` come from the site's config."""
+    """Maps the site's language codes to BCP 47; ``overrides`` come from the site's config.
+
+    ``known`` holds langcodes' verdicts on the site's own codes, read from the cache by
+    :func:`~polyfolio.content.config.load_config`, so a build need not import langcodes; any
+    other code is asked of langcodes.
+    """
 
     overrides: Mapping[str, str] = field(default_factory=dict)
+    known: Mapping[str, TagFacts] = field(default_factory=dict, repr=False, compare=False)
 
     def to_bcp47(self, code: str) -> str:
         if code in self.overrides:
             return self.overrides[code]
         if code in COUNTRY_AS_LANGUAGE:
             return COUNTRY_AS_LANGUAGE[code]
-        if not is_valid_tag(code):
-            return code
-        import langcodes
+        return self._facts(code).standard
 
-        return str(langcodes.standardize_tag(code))
+    def is_valid(self, tag: str) -> bool:
+        """True when ``tag`` is a valid BCP 47 tag."""
+        return self._facts(tag).valid
 
     def is_known(self, code: str) -> bool:
         """True when the code maps to a valid BCP 47 tag (directly or through a mapping)."""
-        return is_valid_tag(self.to_bcp47(code))
+        return self.is_valid(self.to_bcp47(code))
 
     def is_standard(self, code: str) -> bool:
         """True when the site's own code already is the BCP 47 tag it stands for."""
-        return is_valid_tag(code) and self.to_bcp47(code) == code
+        return self.is_valid(code) and self.to_bcp47(code) == code
 
     def display_name(self, code: str) -> str:
         """The language's own name for itself (``Ελληνικά``), for language switchers."""
         tag = self.to_bcp47(code)
-        if not is_valid_tag(tag):
+        if not self.is_valid(tag):
             return code
         import langcodes
 
         name = str(langcodes.Language.get(tag).autonym())
         return name[:1].upper() + name[1:]
+
+    def _facts(self, code: str) -> TagFacts:
+        facts = self.known.get(code)
+        return facts if facts is not None else _facts(code)
