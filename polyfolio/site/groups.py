@@ -10,17 +10,14 @@ results (output keys, cache entries, diagnostics).
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import hashlib
-import multiprocessing
 import os
 import signal
 import sys
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from polyfolio.diagnostics import ContentError, Diagnostic
 from polyfolio.site import pages
@@ -28,6 +25,9 @@ from polyfolio.site.body import BodyEntry, BodyRenderer
 from polyfolio.site.cache import GroupEntry, PageCache, as_tuples
 from polyfolio.site.output import OutputFolder, content_key
 from polyfolio.site.pages import ItemMedia, RenderContext
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
 
 # Below this many groups to render, a second process costs more than it saves.
 PARALLEL_THRESHOLD = 64
@@ -161,6 +161,9 @@ R = TypeVar("R")
 def run_forked(work: Callable[[T], R], chunks: Sequence[T]) -> list[R]:
     """``work`` over chunks: the first in this process, each other one in a forked child.  A
     child that dies is not fatal: its chunk is redone here."""
+    # Imported here (~10 ms): a rebuild that renders few groups never forks.
+    import multiprocessing
+
     context = multiprocessing.get_context("fork")
     children = []
     for chunk in chunks[1:]:
@@ -204,6 +207,8 @@ _PR_SET_PDEATHSIG = 1
 def _die_with(parent: int) -> None:
     """A child orphaned by a killed build must not go on writing beside the next build."""
     if sys.platform.startswith("linux"):
+        import ctypes
+
         with contextlib.suppress(OSError, AttributeError):
             ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # the parent died before the line above took effect

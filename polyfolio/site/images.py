@@ -13,8 +13,6 @@ import contextlib
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path, PurePosixPath
@@ -133,6 +131,10 @@ class ImageStore:
         ]
         results: list[dict[str, Any] | str] | None = None
         if workers > 1 and len(args) > 1:
+            # Imported here: a rebuild finds its variants cached and never needs a pool.
+            from concurrent.futures import ProcessPoolExecutor
+            from concurrent.futures.process import BrokenProcessPool
+
             with contextlib.suppress(BrokenProcessPool), ProcessPoolExecutor(workers) as pool:
                 results = list(pool.map(_make_variants, *zip(*args, strict=True)))
         if results is None:  # one image, one core, or a worker died: here, one by one
