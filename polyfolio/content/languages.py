@@ -32,7 +32,7 @@ COUNTRY_AS_LANGUAGE: Mapping[str, str] = {
 @lru_cache(maxsize=256)
 def _facts(code: str) -> TagFacts:
     # langcodes and its data cost ~25 ms to import; only commands that judge codes pay it.
-    return ask_langcodes(code)
+    return ask_langcodes(code, named=False)
 
 
 def is_valid_tag(code: str) -> bool:
@@ -73,12 +73,16 @@ class LanguageCodes:
     def display_name(self, code: str) -> str:
         """The language's own name for itself (``Ελληνικά``), for language switchers."""
         tag = self.to_bcp47(code)
-        if not self.is_valid(tag):
-            return code
-        import langcodes
+        known = self.known.get(tag)
+        if known is not None:
+            name = known.autonym
+        elif self.is_valid(tag):
+            import langcodes
 
-        name = str(langcodes.Language.get(tag).autonym())
-        return name[:1].upper() + name[1:]
+            name = str(langcodes.Language.get(tag).autonym())
+        else:
+            name = ""
+        return name[:1].upper() + name[1:] if name else code
 
     def _facts(self, code: str) -> TagFacts:
         facts = self.known.get(code)

@@ -21,55 +21,72 @@ from pathlib import Path
 from polyfolio.atomicfile import write_bytes_atomic
 
 CACHE_FILE = ".polyfolio/cache/language-tags.marshal"
-_FORMAT = f"language-tags-v1-py{sys.version_info.major}.{sys.version_info.minor}"
-# The files whose contents decide langcodes' verdicts: its code and its registry tables.
-_LANGCODES_FILES = ("__init__.py", "data_dicts.py", "tag_parser.py")
+_FORMAT = f"language-tags-v2-py{sys.version_info.major}.{sys.version_info.minor}"
+# The files whose contents decide the verdicts: langcodes' code and registry tables, and the
+# names in language_data (its import alone costs ~85 ms, paid by any page with a switcher).
+_STAMPED = (
+    ("langcodes", ("__init__.py", "data_dicts.py", "tag_parser.py")),
+    ("language_data", ("__init__.py", "name_data.py")),
+)
 
 
 @dataclass(frozen=True, slots=True)
 class TagFacts:
-    """langcodes' verdict on one code: valid BCP 47, and its standard form (the code itself
-    when invalid)."""
+    """langcodes' verdict on one code: valid BCP 47, its standard form (the code itself when
+    invalid) and the language's name for itself (empty when invalid or not asked)."""
 
     valid: bool
     standard: str
+    autonym: str = ""
 
 
-def ask_langcodes(code: str) -> TagFacts:
+def ask_langcodes(code: str, *, named: bool = True) -> TagFacts:
     import langcodes
 
-    valid = bool(code) and bool(langcodes.tag_is_valid(code))
-    return TagFacts(valid, str(langcodes.standardize_tag(code)) if valid else code)
+    if not code or not langcodes.tag_is_valid(code):
+        return TagFacts(False, code)
+    name = str(langcodes.Language.get(code).autonym()) if named else ""
+    return TagFacts(True, str(langcodes.standardize_tag(code)), name)
 
 
 def tag_facts(root: Path, codes: Iterable[str]) -> dict[str, TagFacts]:
     """Facts for ``codes``: from the cache when it knows them, else from langcodes (and then
     stored for the next run; a cache that cannot be written is only slower)."""
-    wanted = sorted({code for code in codes if code})
     path = root / CACHE_FILE
     stamp = _langcodes_stamp()
     known = _read(path, stamp)
-    missing = [code for code in wanted if code not in known]
-    if missing:
-        known.update({code: ask_langcodes(code) for code in missing})
+    wanted = {code for code in codes if code}
+    asked = _ask_missing(known, wanted)
+    # The standard forms too (pt-br → pt-BR): names are looked up by them.
+    wanted |= {known[code].standard for code in wanted if known[code].valid}
+    asked += _ask_missing(known, wanted)
+    if asked:
         _write(path, stamp, known)
-    return {code: known[code] for code in wanted}
+    return {code: known[code] for code in sorted(wanted)}
+
+
+def _ask_missing(known: dict[str, TagFacts], wanted: set[str]) -> int:
+    missing = sorted(wanted - known.keys())
+    known.update({code: ask_langcodes(code) for code in missing})
+    return len(missing)
 
 
 def _langcodes_stamp() -> str:
-    spec = importlib.util.find_spec("langcodes")
-    folders = spec.submodule_search_locations if spec else None
-    if not folders:
-        return "missing"
     parts = []
-    for name in _LANGCODES_FILES:
-        try:
-            stat = os.stat(os.path.join(folders[0], name))
-        except OSError:
-            parts.append(f"{name}:-")
+    for package, files in _STAMPED:
+        spec = importlib.util.find_spec(package)
+        folders = spec.submodule_search_locations if spec else None
+        if not folders:
+            parts.append(f"{package}:missing")
             continue
-        parts.append(f"{name}:{stat.st_size}:{stat.st_mtime_ns}")
-    return f"{folders[0]}|{'|'.join(parts)}"
+        for name in files:
+            try:
+                stat = os.stat(os.path.join(folders[0], name))
+            except OSError:
+                parts.append(f"{folders[0]}/{name}:-")
+                continue
+            parts.append(f"{folders[0]}/{name}:{stat.st_size}:{stat.st_mtime_ns}")
+    return "|".join(parts)
 
 
 def _read(path: Path, stamp: str) -> dict[str, TagFacts]:
@@ -81,14 +98,16 @@ def _read(path: Path, stamp: str) -> dict[str, TagFacts]:
             and payload.get("stamp") == stamp
         ):
             return {
-                str(code): TagFacts(bool(valid), str(standard))
-                for code, (valid, standard) in payload["facts"].items()
+                str(code): TagFacts(bool(valid), str(standard), str(autonym))
+                for code, (valid, standard, autonym) in payload["facts"].items()
             }
     return {}
 
 
 def _write(path: Path, stamp: str, facts: dict[str, TagFacts]) -> None:
-    table = {code: (fact.valid, fact.standard) for code, fact in sorted(facts.items())}
+    table = {
+        code: (fact.valid, fact.standard, fact.autonym) for code, fact in sorted(facts.items())
+    }
     payload = marshal.dumps({"format": _FORMAT, "stamp": stamp, "facts": table})
     with contextlib.suppress(OSError):
         ignore = path.parents[1] / ".gitignore"

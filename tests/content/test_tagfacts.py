@@ -27,11 +27,16 @@ def _refuse_langcodes(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.parametrize(
-    ("code", "valid", "standard"),
-    [("en", True, "en"), ("pt-br", True, "pt-BR"), ("el", True, "el"), ("gr", False, "gr")],
+    ("code", "facts"),
+    [
+        ("en", TagFacts(True, "en", "English")),
+        ("pt-br", TagFacts(True, "pt-BR", "português (Brasil)")),
+        ("el", TagFacts(True, "el", "Ελληνικά")),
+        ("gr", TagFacts(False, "gr")),
+    ],
 )
-def test_facts_are_langcodes_verdicts(code: str, valid: bool, standard: str) -> None:
-    assert ask_langcodes(code) == TagFacts(valid, standard)
+def test_facts_are_langcodes_verdicts(code: str, facts: TagFacts) -> None:
+    assert ask_langcodes(code) == facts
 
 
 def test_second_load_does_not_ask_langcodes(
@@ -46,6 +51,9 @@ def test_second_load_does_not_ask_langcodes(
         assert second.codes.to_bcp47(code) == first.codes.to_bcp47(code)
     assert second.codes.to_bcp47("pt-br") == "pt-BR"
     assert second.codes.is_known("gr")
+    names = [second.codes.display_name(code) for code in ("en", "gr", "pt-br")]
+    assert names == [first.codes.display_name(code) for code in ("en", "gr", "pt-br")]
+    assert names == ["English", "Ελληνικά", "Português (Brasil)"]
 
 
 def test_bad_override_is_located_also_from_the_cache(
@@ -66,7 +74,7 @@ def test_damaged_cache_is_asked_again(tmp_path: Path, damage: bytes) -> None:
     tag_facts(tmp_path, ["en"])
     (tmp_path / CACHE_FILE).write_bytes(damage)
     assert tag_facts(tmp_path, ["en", "gr"]) == {
-        "en": TagFacts(True, "en"),
+        "en": TagFacts(True, "en", "English"),
         "gr": TagFacts(False, "gr"),
     }
 
