@@ -9,6 +9,8 @@ folder (:class:`~polyfolio.site.output.OutputRefused`) stops it, before anything
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 import os
 import time
@@ -65,6 +67,11 @@ class BuildResult:
 def build_site(root: Path, out: Path | None = None) -> BuildResult:
     """Build ``root`` into ``out`` (default ``root/_site``); raises OutputRefused for an unsafe
     output folder before anything is written."""
+    with _long_lived_objects():
+        return _build_site(root, out)
+
+
+def _build_site(root: Path, out: Path | None) -> BuildResult:
     started = time.perf_counter()
     root = root.resolve()
     report = Report()
@@ -75,12 +82,28 @@ def build_site(root: Path, out: Path | None = None) -> BuildResult:
         return BuildResult(out=out or root / DEFAULT_OUT, diagnostics=[exc.diagnostic])
     report.extend(site.problems)
     out_dir = check_output_folder(out or root / DEFAULT_OUT, root, _read_dirs(site))
-
+    gc.freeze()  # the loaded site lives as long as the build: see _long_lived_objects
     try:
         return _build(site, settings, out_dir, report, started)
     except ContentError as exc:  # a broken template: reported like any content problem
         report.add(exc.diagnostic)
         return BuildResult(out=out_dir, diagnostics=list(report.sorted()))
+
+
+@contextlib.contextmanager
+def _long_lived_objects() -> Iterator[None]:
+    """A build makes thousands of objects that live until it ends (items, views, keys): the
+    cyclic collector scanning them again and again cost ~15 ms of a no-change rebuild and ~40 ms
+    when one item changed.  Collect young objects less often and leave the loaded site out of
+    full collections (forked workers then also keep the pages holding it shared); restored at
+    the end, so a long-running dev server collects everything as usual."""
+    thresholds = gc.get_threshold()
+    gc.set_threshold(max(thresholds[0], 20_000), *thresholds[1:])
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*thresholds)
 
 
 def _build(
