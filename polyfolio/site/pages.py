@@ -33,6 +33,11 @@ class RenderContext:
     languages: Mapping[str, views.Language]
     key: str  # hash of everything above that shapes a page: part of every page cache key
 
+    def title_in(self, lang: str) -> str:
+        """The site's name in a language: ``polyfolio.build.strings.<lang>.site_title``, else the
+        ``_config.yml`` title (a brand name often stays as it is)."""
+        return self.strings[lang].get("site_title") or self.site_title
+
     def static_url(self, name: str) -> str:
         """A static file's URL with a short hash of its bytes, so browsers never use a stale one."""
         return self.urls.url(f"{STATIC_FOLDER}/{name}") + f"?v={self.theme.static_keys[name]}"
@@ -50,7 +55,7 @@ class RenderContext:
             tag=self.languages[lang].tag,
             title=title,
             description=self.description,
-            site_title=self.site_title,
+            site_title=self.title_in(lang),
             canonical=canonical,
             alternates=alternates,
             switcher=views.switcher(self.plan, self.urls, self.languages, lang, page_id),
@@ -86,10 +91,10 @@ def home_cards(ctx: RenderContext, lang: str, media: Mapping[str, ItemMedia]) ->
 
 def render_home(ctx: RenderContext, lang: str, cards: list[CardView]) -> str:
     strings = ctx.strings[lang]
-    hero_title = strings.get("hero_title") or ctx.site_title or strings["portfolio"]
+    hero_title = strings.get("hero_title") or ctx.title_in(lang) or strings["portfolio"]
     page = ctx.page_view(
         lang,
-        title=ctx.site_title or strings["portfolio"],
+        title=ctx.title_in(lang) or strings["portfolio"],
         canonical=ctx.urls.absolute(ctx.urls.home(lang)),
         alternates=views.home_alternates(ctx.plan, ctx.urls, ctx.languages),
     )
@@ -116,7 +121,8 @@ def item_view(ctx: RenderContext, page: PagePlan, body: Markup, media: ItemMedia
 
 
 def render_item(ctx: RenderContext, page: PagePlan, item: ItemView) -> str:
-    title = f"{item.title} · {ctx.site_title}" if ctx.site_title else item.title
+    site_title = ctx.title_in(page.lang)
+    title = f"{item.title} · {site_title}" if site_title else item.title
     view = ctx.page_view(
         page.lang,
         title=title,
@@ -137,7 +143,7 @@ def render_root_redirect(ctx: RenderContext) -> str:
     target = ctx.urls.home(lang)
     view = ctx.page_view(
         lang,
-        title=ctx.site_title or ctx.strings[lang]["portfolio"],
+        title=ctx.title_in(lang) or ctx.strings[lang]["portfolio"],
         canonical=ctx.urls.absolute(target),
         alternates=views.home_alternates(ctx.plan, ctx.urls, ctx.languages),
     )
