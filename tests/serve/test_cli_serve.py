@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import select
 import shutil
 import signal
 import socket
@@ -45,6 +46,9 @@ def serving(site: Path, scratch: Path) -> Iterator[tuple[subprocess.Popen[bytes]
     )
     try:
         assert process.stdout is not None
+        # Bounded wait: should the URL line never reach stdout, fail now rather than hang.
+        ready, _, _ = select.select([process.stdout], [], [], 60)
+        assert ready, "serve printed no URL line on stdout within 60 s"
         line = process.stdout.readline()
         match = URL.search(line)
         assert match, line
