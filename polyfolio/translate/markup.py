@@ -68,9 +68,9 @@ def parser() -> MarkdownIt:
     # text_join would merge escapes and entities into plain text before we can see them.
     md.disable("text_join")
     for rule in md.block.ruler.__rules__:
-        if rule.name in _BLOCK_WRAPPERS:
+        if rule.name in _BLOCK_ANNOTATORS:
             # Ruler.at() would drop the rule's "alt" chains (which rules it may interrupt).
-            wrapped = _BLOCK_WRAPPERS[rule.name](rule.fn)
+            wrapped = _after_block_rule(rule.name, rule.fn, _BLOCK_ANNOTATORS[rule.name])
             md.block.ruler.at(rule.name, wrapped, {"alt": list(rule.alt)})
     for inline_rule in md.inline.ruler.__rules__:
         if inline_rule.name in _INLINE_RULES:
@@ -97,6 +97,7 @@ def inline_runs(text: str) -> Iterator[InlineRun]:
 
 _BlockRule = Callable[[StateBlock, int, int, bool], bool]
 _InlineRule = Callable[[StateInline, bool], bool]
+_Annotator = Callable[[str, StateBlock, int, list[Token]], None]
 
 
 def _kind(token: Token, containers: list[str]) -> str:
@@ -149,32 +150,37 @@ def _content_line_starts(content: str) -> list[int]:
 # --- block rules: where each line of a run's text is -----------------------------------------
 
 
-def _wrap_lines_rule(rule: _BlockRule) -> _BlockRule:
-    """paragraph / lheading: re-cut the content from the source lines, noting their offsets."""
+def _after_block_rule(name: str, rule: _BlockRule, annotate: _Annotator) -> _BlockRule:
+    """``rule`` as it was; after a real (not silent) match, ``annotate`` marks the tokens it
+    pushed with where their text lies in the source."""
 
     def wrapped(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
         count = len(state.tokens)
         if not rule(state, start_line, end_line, silent):
             return False
-        if silent:
-            return True
-        for token in state.tokens[count:]:
-            if token.type == "inline" and token.map:
-                first, full = _md_trimmed(
-                    state.src, token.map[0], _text_lines(state, token.map[0], token.map[1])
-                )
-                if not full:
-                    continue
-                lines = _trim_blanks(state.src, full)
-                # Inner lines keep their trailing blanks: two spaces there are a hard break.
-                parts = [state.src[s:e] for s, e in full[:-1]]
-                parts.append(state.src[lines[-1][0] : lines[-1][1]])
-                token.content = "\n".join(parts)
-                block = "heading" if rule.__name__ == "lheading" else "paragraph"
-                token.meta[_META] = (block, lines, True, first)
+        if not silent:
+            annotate(name, state, start_line, state.tokens[count:])
         return True
 
     return wrapped
+
+
+def _mark_lines(name: str, state: StateBlock, start_line: int, tokens: list[Token]) -> None:
+    """paragraph / lheading: re-cut the content from the source lines, noting their offsets."""
+    for token in tokens:
+        if token.type == "inline" and token.map:
+            first, full = _md_trimmed(
+                state.src, token.map[0], _text_lines(state, token.map[0], token.map[1])
+            )
+            if not full:
+                continue
+            lines = _trim_blanks(state.src, full)
+            # Inner lines keep their trailing blanks: two spaces there are a hard break.
+            parts = [state.src[s:e] for s, e in full[:-1]]
+            parts.append(state.src[lines[-1][0] : lines[-1][1]])
+            token.content = "\n".join(parts)
+            block = "heading" if name == "lheading" else "paragraph"
+            token.meta[_META] = (block, lines, True, first)
 
 
 def _text_lines(state: StateBlock, first: int, last: int) -> list[tuple[int, int]]:
@@ -207,51 +213,33 @@ def _trim_blanks(src: str, lines: list[tuple[int, int]]) -> list[tuple[int, int]
     return [(s, s + len(src[s:e].rstrip(_SPACE_TAB))) for s, e in lines]
 
 
-def _wrap_heading_rule(rule: _BlockRule) -> _BlockRule:
-    def wrapped(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
-        count = len(state.tokens)
-        if not rule(state, start_line, end_line, silent):
-            return False
-        if silent:
-            return True
-        for token in state.tokens[count:]:
-            if token.type == "inline" and token.content:
-                begin = state.bMarks[start_line] + state.tShift[start_line]
-                while state.src[begin] == "#":
-                    begin += 1
-                start = state.src.find(token.content, begin, state.eMarks[start_line])
-                lines = [(start, start + len(token.content))]
-                token.meta[_META] = ("heading", lines, False, start_line)
-        return True
-
-    return wrapped
+def _mark_heading(name: str, state: StateBlock, start_line: int, tokens: list[Token]) -> None:
+    for token in tokens:
+        if token.type == "inline" and token.content:
+            begin = state.bMarks[start_line] + state.tShift[start_line]
+            while state.src[begin] == "#":
+                begin += 1
+            start = state.src.find(token.content, begin, state.eMarks[start_line])
+            lines = [(start, start + len(token.content))]
+            token.meta[_META] = ("heading", lines, False, start_line)
 
 
-def _wrap_table_rule(rule: _BlockRule) -> _BlockRule:
-    def wrapped(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
-        count = len(state.tokens)
-        if not rule(state, start_line, end_line, silent):
-            return False
-        if silent:
-            return True
-        row_line = -1
-        cells: list[tuple[int, int]] = []
-        index = 0
-        for token in state.tokens[count:]:
-            if token.type == "tr_open" and token.map:
-                row_line, index = token.map[0], 0
-                cells = _row_cells(state, row_line)
-            elif token.type == "inline" and row_line >= 0:
-                if index < len(cells):
-                    start, end = cells[index]
-                    token.content = state.src[start:end]
-                    # a row without a leading "|" starts its line with the first cell's text
-                    row_start = state.bMarks[row_line] + state.tShift[row_line]
-                    token.meta[_META] = ("cell", [(start, end)], start == row_start, row_line)
-                index += 1
-        return True
-
-    return wrapped
+def _mark_cells(name: str, state: StateBlock, start_line: int, tokens: list[Token]) -> None:
+    row_line = -1
+    cells: list[tuple[int, int]] = []
+    index = 0
+    for token in tokens:
+        if token.type == "tr_open" and token.map:
+            row_line, index = token.map[0], 0
+            cells = _row_cells(state, row_line)
+        elif token.type == "inline" and row_line >= 0:
+            if index < len(cells):
+                start, end = cells[index]
+                token.content = state.src[start:end]
+                # a row without a leading "|" starts its line with the first cell's text
+                row_start = state.bMarks[row_line] + state.tShift[row_line]
+                token.meta[_META] = ("cell", [(start, end)], start == row_start, row_line)
+            index += 1
 
 
 def _row_cells(state: StateBlock, line: int) -> list[tuple[int, int]]:
@@ -333,11 +321,11 @@ def _annotate(name: str, pushed: list[Token], start: int, end: int, label_end: i
         pushed[0].meta[_META] = ("atom", start, end)
 
 
-_BLOCK_WRAPPERS: dict[str, Callable[[_BlockRule], _BlockRule]] = {
-    "paragraph": _wrap_lines_rule,
-    "lheading": _wrap_lines_rule,
-    "heading": _wrap_heading_rule,
-    "table": _wrap_table_rule,
+_BLOCK_ANNOTATORS: dict[str, _Annotator] = {
+    "paragraph": _mark_lines,
+    "lheading": _mark_lines,
+    "heading": _mark_heading,
+    "table": _mark_cells,
 }
 _INLINE_RULES = (
     "escape",
