@@ -173,7 +173,7 @@ def _build(
 
 
 def _is_page(rel: str) -> bool:
-    return rel.endswith(".html") and not rel.endswith("fragment.html")
+    return rel.endswith(".html")
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,15 +211,7 @@ def _key(ctx: RenderContext, *inputs: object) -> str:
 
 
 def _item_paths(ctx: RenderContext) -> list[str]:
-    urls = ctx.urls
-    return [
-        path
-        for page in ctx.plan.all_pages()
-        for path in (
-            urls.item_path(page.lang, page.page_id),
-            urls.fragment_path(page.lang, page.page_id),
-        )
-    ]
+    return [ctx.urls.item_path(page.lang, page.page_id) for page in ctx.plan.all_pages()]
 
 
 def _read_dirs(site: Site) -> list[Path]:

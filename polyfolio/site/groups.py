@@ -64,7 +64,7 @@ def group_key(job: GroupJob, page_id: str) -> str:
 
 
 def render_group(job: GroupJob, page_id: str) -> tuple[dict[str, bytes], list[Diagnostic]]:
-    """The item page and fragment of ``page_id`` in each language; each body rendered once."""
+    """The item page of ``page_id`` in each language; each body rendered once."""
     ctx = job.ctx
     problems: list[Diagnostic] = []
     bodies = {}
@@ -76,9 +76,6 @@ def render_group(job: GroupJob, page_id: str) -> tuple[dict[str, bytes], list[Di
             problems.extend(found)
         item = pages.item_view(ctx, page, bodies[rel], job.media[rel])
         files[ctx.urls.item_path(page.lang, page_id)] = pages.render_item(ctx, page, item).encode()
-        files[ctx.urls.fragment_path(page.lang, page_id)] = pages.render_fragment(
-            ctx, page, item
-        ).encode()
     return files, problems
 
 

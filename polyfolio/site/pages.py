@@ -1,4 +1,4 @@
-"""Rendering each kind of page (home, item, fragment, 404) from views, one function each.
+"""Rendering each kind of page (home, item, 404) from views, one function each.
 
 :class:`RenderContext` holds what is shared by every page of a build (URLs, strings per language,
 the theme); it is built once and read by everything, never changed.
@@ -131,10 +131,6 @@ def render_item(ctx: RenderContext, page: PagePlan, item: ItemView) -> str:
         page_id=page.page_id,
     )
     return ctx.theme.render("item.html", page=view, item=item)
-
-
-def render_fragment(ctx: RenderContext, page: PagePlan, item: ItemView) -> str:
-    return ctx.theme.render("fragment.html", item=item, strings=ctx.strings[page.lang])
 
 
 def render_root_redirect(ctx: RenderContext) -> str:

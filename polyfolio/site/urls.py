@@ -34,9 +34,6 @@ class SiteUrls:
     def item_path(self, lang: str, page_id: str) -> str:
         return f"{self.item_dir(lang, page_id)}index.html"
 
-    def fragment_path(self, lang: str, page_id: str) -> str:
-        return f"{self.item_dir(lang, page_id)}fragment.html"
-
     def not_found_path(self, lang: str) -> str:
         return f"{self.prefix(lang)}404.html"
 

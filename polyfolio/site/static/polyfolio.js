@@ -27,10 +27,38 @@
     }
   }
 
-  function fragmentUrl(card) {
+  function pageUrl(card) {
     var url = new URL(card.href, location.href);
     url.hash = "";
-    return url.pathname.replace(/\/?$/, "/") + "fragment.html";
+    return url.href;
+  }
+
+  // The item page's <article>, made fit for the dialog: no link back to this very page, the
+  // title as the dialog's h2 label, and a permalink to the page itself.
+  function forDialog(article, url) {
+    var back = article.querySelector(".back-link");
+    if (back) back.remove();
+    var title = article.querySelector("h1.item-title");
+    if (title) {
+      var heading = document.createElement("h2");
+      Array.prototype.forEach.call(title.attributes, function (attribute) {
+        heading.setAttribute(attribute.name, attribute.value);
+      });
+      heading.id = "item-dialog-title";
+      while (title.firstChild) heading.appendChild(title.firstChild);
+      title.replaceWith(heading);
+    }
+    var label = dialog.dataset.permalinkLabel;
+    if (label) {
+      var link = document.createElement("a");
+      link.href = url;
+      link.textContent = label;
+      var permalink = document.createElement("p");
+      permalink.className = "item-permalink";
+      permalink.append(link);
+      article.append(permalink);
+    }
+    return article;
   }
 
   function pointSwitcherAt(pageId) {
@@ -47,7 +75,8 @@
     var card = cardFor(pageId);
     if (!card) return;
     var ticket = ++request;
-    fetch(fragmentUrl(card), { credentials: "same-origin" })
+    var url = pageUrl(card);
+    fetch(url, { credentials: "same-origin" })
       .then(function (response) {
         if (!response.ok) throw new Error("HTTP " + response.status);
         return response.text();
@@ -56,8 +85,8 @@
         if (ticket !== request) return;
         var doc = new DOMParser().parseFromString(html, "text/html");
         var article = doc.querySelector("article");
-        if (!article) throw new Error("no article in fragment");
-        content.replaceChildren(document.importNode(article, true));
+        if (!article) throw new Error("no article in the item page");
+        content.replaceChildren(forDialog(document.importNode(article, true), url));
         current = { pageId: pageId, card: card };
         if (pushHistory) history.pushState({ pageId: pageId }, "", "#" + encodeURIComponent(pageId));
         pointSwitcherAt(pageId);
