@@ -249,6 +249,7 @@ def _render_context(
     )
     languages = {lang: views.Language(lang, codes.to_bcp47(lang), codes) for lang in plan.languages}
     theme = Theme(site.root)
+    report.extend(theme.retired_overrides())
     key = hashlib.blake2b(
         repr((theme.version, config, settings, strings, languages, urls)).encode(), digest_size=16
     ).hexdigest()

@@ -19,12 +19,18 @@ if TYPE_CHECKING:
     from jinja2 import Environment
 
 import polyfolio
-from polyfolio.diagnostics import ContentError, Location, error
+from polyfolio.diagnostics import ContentError, Diagnostic, Location, error, warning
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 BUILT_IN_TEMPLATES = PACKAGE_DIR / "templates"
 BUILT_IN_STATIC = PACKAGE_DIR / "static"
 OVERRIDES = "_polyfolio"
+
+# Templates the theme once documented and no longer renders, and where their changes belong now.
+RETIRED_TEMPLATES = {
+    "fragment.html": "the dialog shows the item page's <article>; "
+    "move changes to item.html or item_content.html",
+}
 
 
 class Theme:
@@ -73,6 +79,18 @@ class Theme:
         except TemplateError as exc:
             where = self._failing_line(exc, name)
             raise ContentError(error(where, f"template error: {exc.message}")) from None
+
+    def retired_overrides(self) -> list[Diagnostic]:
+        """A warning at each override of a template no longer used: it would be ignored silently."""
+        folder = self.template_dirs[0]
+        return [
+            warning(
+                Location((folder / name).relative_to(self.site_root).as_posix()),
+                f"{name} is no longer used: {instead}",
+            )
+            for name, instead in RETIRED_TEMPLATES.items()
+            if (folder / name).is_file()
+        ]
 
     def _failing_line(self, exc: BaseException, name: str) -> Location:
         """The innermost template frame of the traceback (Jinja2 maps it to template lines)."""

@@ -87,18 +87,33 @@ def test_templates_and_static_files_can_be_overridden(tmp_path: Path) -> None:
     out, result = build(
         tmp_path,
         {
-            "_polyfolio/templates/fragment.html": (
-                '<article class="mine"><h2 id="item-dialog-title">{{ item.title }}</h2></article>\n'
+            "_polyfolio/templates/item_content.html": (
+                '<div class="mine"><{{ heading }} class="item-title">{{ item.title }}</{{ heading }}>'
+                "</div>\n"
             ),
             "_polyfolio/static/polyfolio.css": "body { color: rebeccapurple; }\n",
         },
     )
     assert result.ok
-    assert (out / "portfolio/alpha/fragment.html").read_text() == (
-        '<article class="mine"><h2 id="item-dialog-title">Alpha treatment</h2></article>\n'
+    assert (
+        '<div class="mine"><h1 class="item-title">Alpha treatment</h1></div>\n</article>'
+        in (out / "portfolio/alpha/index.html").read_text()
     )
     assert "rebeccapurple" in (out / "assets/polyfolio/polyfolio.css").read_text()
     assert 'class="portfolio-grid"' in (out / "index.html").read_text()  # the rest is built in
+
+
+def test_override_of_the_retired_fragment_template_is_warned(tmp_path: Path) -> None:
+    fragment = '<article class="mine"><h2 id="item-dialog-title">{{ item.title }}</h2></article>\n'
+    out, result = build(tmp_path, {"_polyfolio/templates/fragment.html": fragment})
+    assert result.ok
+    assert [str(d) for d in result.diagnostics if "fragment" in str(d)] == [
+        "_polyfolio/templates/fragment.html:1:1: warning: fragment.html is no longer used: "
+        "the dialog shows the item page's <article>; move changes to item.html or "
+        "item_content.html"
+    ]
+    assert not list(out.rglob("fragment.html"))
+    assert 'class="mine"' not in (out / "portfolio/alpha/index.html").read_text()
 
 
 def test_missing_translation_hidden_when_configured(tmp_path: Path) -> None:
@@ -156,13 +171,13 @@ def test_invalid_setting_is_reported_at_its_place(tmp_path: Path) -> None:
     ("template", "expected"),
     [
         (
-            "<article>\n{{ item.nonexistent }}\n</article>\n",
-            "_polyfolio/templates/fragment.html:2:1: error: template error: "
+            "<div>\n{{ item.nonexistent }}\n</div>\n",
+            "_polyfolio/templates/item_content.html:2:1: error: template error: "
             "'polyfolio.site.views.ItemView object' has no attribute 'nonexistent'",
         ),
         (
-            "<article>\n{% if %}\n</article>\n",
-            "_polyfolio/templates/fragment.html:2:1: error: template error: "
+            "<div>\n{% if %}\n</div>\n",
+            "_polyfolio/templates/item_content.html:2:1: error: template error: "
             "Expected an expression, got 'end of statement block'",
         ),
     ],
@@ -170,7 +185,7 @@ def test_invalid_setting_is_reported_at_its_place(tmp_path: Path) -> None:
 def test_broken_template_override_is_an_error_at_its_line(
     tmp_path: Path, template: str, expected: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    _, result = build(tmp_path, {"_polyfolio/templates/fragment.html": template})
+    _, result = build(tmp_path, {"_polyfolio/templates/item_content.html": template})
     assert [str(d) for d in result.errors] == [expected]
     assert main(["build", str(tmp_path / "site"), "--out", str(tmp_path / "out")]) == 1
     assert "Traceback" not in capsys.readouterr().err
