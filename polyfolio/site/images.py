@@ -3,8 +3,9 @@
 A variant's name is ``<stem>-<hash12>-<width>.webp`` where the hash covers the source bytes and
 the operation (format, quality, width), as Hugo names its resized images: the same input always
 gives the same file, so a variant made once is reused by every later build from
-``<site>/.polyfolio/cache/images/``.  Images are never upscaled.  SVG and GIF files (and any
-other kind) are used as they are.
+``<site>/.polyfolio/cache/images/``.  Images are never upscaled.  SVG and GIF files, animated
+WebP files (and any other kind) are used as they are.  A WebP source is its own full-width
+variant: encoding it again would only lose quality.
 """
 
 from __future__ import annotations
@@ -26,7 +27,9 @@ if TYPE_CHECKING:
 
 WIDTHS = (400, 800, 1200)
 QUALITY = 80
-OPERATION = f"webp-q{QUALITY}"
+# Part of every variant's name: change it whenever the bytes made for the same source change.
+OPERATION = f"webp-q{QUALITY}-v2"
+_EXIF_ORIENTATION = 0x0112
 INDEX_FILE = "index.json"
 _INDEX_VERSION = 1
 # GIFs stay as they are: a WebP variant would lose their animation.
@@ -158,20 +161,16 @@ def _make_variants(
     path: str, digest: str, cache_dir: str, widths: tuple[int, ...]
 ) -> dict[str, Any] | str:
     """Encode the variants of one image (runs in a worker process); a message when unreadable."""
-    from PIL import Image, ImageOps, UnidentifiedImageError  # only when an image is made
+    from PIL import Image, UnidentifiedImageError  # only when an image is made
 
-    stem = _safe_stem(Path(path).stem)
     try:
-        with Image.open(path) as opened:
-            image = ImageOps.exif_transpose(opened)
-            image.load()
+        source = _open_source(path)
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
         return f"cannot read image: {exc}"
-    if image.mode not in ("RGB", "RGBA"):
-        image = image.convert(
-            "RGBA" if "A" in image.getbands() or "transparency" in image.info else "RGB"
-        )
-    width, height = image.size
+    width, height = source.image.size
+    if source.animated:  # variants would keep only the first frame
+        return {"width": width, "height": height, "variants": []}
+    stem = _safe_stem(Path(path).stem)
     targets = sorted({w for w in widths if w < width} | {min(width, max(widths))})
     variants = []
     for target in targets:
@@ -179,17 +178,44 @@ def _make_variants(
         target_height = max(1, round(height * target / width))
         destination = Path(cache_dir, name)
         if not destination.is_file():
-            resized = (
-                image
-                if target == width
-                else image.resize((target, target_height), Image.Resampling.LANCZOS)
-            )
             try:
-                write_bytes_atomic(destination, _encode(resized))
+                write_bytes_atomic(destination, _variant_bytes(source, target, target_height))
             except OSError as exc:
                 return f"cannot write image variant {destination}: {exc.strerror or exc}"
         variants.append([name, target, target_height])
     return {"width": width, "height": height, "variants": variants}
+
+
+@dataclass(frozen=True, slots=True)
+class _Source:
+    path: str
+    image: PILImage  # upright (EXIF orientation applied), RGB or RGBA
+    as_is_webp: bool  # the file itself is a WebP showing exactly ``image``
+    animated: bool
+
+
+def _open_source(path: str) -> _Source:
+    from PIL import Image, ImageOps
+
+    with Image.open(path) as opened:
+        animated = bool(getattr(opened, "is_animated", False))
+        upright = opened.getexif().get(_EXIF_ORIENTATION, 1) in (None, 1)
+        as_is_webp = opened.format == "WEBP" and upright
+        image = ImageOps.exif_transpose(opened)
+        image.load()
+    if image.mode not in ("RGB", "RGBA"):
+        image = image.convert(
+            "RGBA" if "A" in image.getbands() or "transparency" in image.info else "RGB"
+        )
+    return _Source(path, image, as_is_webp, animated)
+
+
+def _variant_bytes(source: _Source, width: int, height: int) -> bytes:
+    from PIL import Image
+
+    if width == source.image.width:
+        return Path(source.path).read_bytes() if source.as_is_webp else _encode(source.image)
+    return _encode(source.image.resize((width, height), Image.Resampling.LANCZOS))
 
 
 def _encode(image: PILImage) -> bytes:

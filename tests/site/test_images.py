@@ -1,0 +1,87 @@
+"""Image variants: sizes, no upscaling, WebP sources reused as they are, orientation, animation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from polyfolio.site.images import ImageInfo, ImageStore
+
+ORIENTATION = 0x0112
+
+
+def _prepare(root: Path, rel: str) -> tuple[ImageStore, ImageInfo]:
+    store = ImageStore(root, root / "cache")
+    assert store.prepare([rel]) == {}
+    info = store.info(rel)
+    assert info is not None
+    return store, info
+
+
+def _save(root: Path, rel: str, image: Image.Image, **params: object) -> Path:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    image.save(path, **params)
+    return path
+
+
+def _sizes(store: ImageStore, info: ImageInfo) -> list[tuple[int, int]]:
+    sizes = []
+    for variant in info.variants:
+        with Image.open(store.variant_path(variant)) as made:
+            assert made.format == "WEBP"
+            sizes.append(made.size)
+    return sizes
+
+
+def test_png_gets_encoded_webp_variants_never_upscaled(tmp_path: Path) -> None:
+    _save(tmp_path, "img/a.png", Image.new("RGB", (1000, 750), (10, 120, 130)))
+    store, info = _prepare(tmp_path, "img/a.png")
+    assert (info.width, info.height) == (1000, 750)
+    assert _sizes(store, info) == [(400, 300), (800, 600), (1000, 750)]
+
+
+def test_webp_source_is_its_own_full_width_variant(tmp_path: Path) -> None:
+    source = _save(tmp_path, "img/b.webp", Image.new("RGB", (1200, 900), (200, 40, 40)), quality=95)
+    store, info = _prepare(tmp_path, "img/b.webp")
+    assert [v.width for v in info.variants] == [400, 800, 1200]
+    full = store.variant_path(info.variants[-1]).read_bytes()
+    assert full == source.read_bytes()
+    assert _sizes(store, info)[:2] == [(400, 300), (800, 600)]
+
+
+def test_wider_webp_is_resized_not_copied(tmp_path: Path) -> None:
+    source = _save(tmp_path, "img/w.webp", Image.new("RGB", (1600, 1200), (0, 0, 0)))
+    store, info = _prepare(tmp_path, "img/w.webp")
+    assert _sizes(store, info) == [(400, 300), (800, 600), (1200, 900)]
+    assert store.variant_path(info.variants[-1]).read_bytes() != source.read_bytes()
+
+
+def test_rotated_webp_is_turned_upright_not_copied(tmp_path: Path) -> None:
+    exif = Image.Exif()
+    exif[ORIENTATION] = 6  # stored landscape, shown portrait
+    source = _save(tmp_path, "img/r.webp", Image.new("RGB", (800, 600)), exif=exif.tobytes())
+    store, info = _prepare(tmp_path, "img/r.webp")
+    assert (info.width, info.height) == (600, 800)
+    assert _sizes(store, info) == [(400, 533), (600, 800)]
+    assert store.variant_path(info.variants[-1]).read_bytes() != source.read_bytes()
+
+
+@pytest.mark.parametrize("suffix", [".webp", ".png"])
+def test_animated_image_is_used_as_it_is(tmp_path: Path, suffix: str) -> None:
+    frames = [Image.new("RGB", (500, 400), color) for color in ((255, 0, 0), (0, 0, 255))]
+    rel = f"img/anim{suffix}"
+    _save(tmp_path, rel, frames[0], save_all=True, append_images=frames[1:], duration=100)
+    _, info = _prepare(tmp_path, rel)
+    assert info.variants == ()
+    assert not list((tmp_path / "cache").glob("*.webp"))
+
+
+def test_unreadable_image_is_a_problem_not_a_crash(tmp_path: Path) -> None:
+    (tmp_path / "img").mkdir()
+    (tmp_path / "img" / "bad.webp").write_bytes(b"RIFF not really")
+    store = ImageStore(tmp_path, tmp_path / "cache")
+    problems = store.prepare(["img/bad.webp"])
+    assert problems["img/bad.webp"].startswith("cannot read image:")
