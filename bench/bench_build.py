@@ -1,11 +1,11 @@
-"""``polyfolio build`` on a generated bilingual site: cold, warm with no change, one item
-changed; wall time and peak RSS, median of several runs.  When ``hugo`` and ``jekyll`` are
-installed (Debian packages), equivalent sites (bench/competitors.py: the same Markdown files, a
-home grid and one page per item in both languages) are built in the same run, their cold builds
-interleaved with ours, and the table shows ratios to Hugo's cold build.
+"""``polyfolio build`` on generated bilingual sites: cold, warm with no change, one item changed;
+wall time and peak RSS, median of several runs, at each size asked for.  When ``hugo`` and
+``jekyll`` are installed (Debian packages), equivalent sites (bench/competitors.py: the same
+Markdown files, a home grid and one page per item in both languages) are built in the same run,
+their cold builds interleaved with ours, and the table shows ratios to Hugo's cold build.
 
-python -m bench.bench_build                   # N = 4,000, 3 runs each
-python -m bench.bench_build --items 1000 --runs 5 --no-hugo --no-jekyll
+python -m bench.bench_build                          # N = 4,000, 3 runs each
+python -m bench.bench_build --items 100 1000 4000 --runs 5 --no-jekyll
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from bench.competitors import hugo_command, jekyll_command, make_hugo_site, make_jekyll_site
@@ -20,19 +21,42 @@ from bench.measure import Run, median_run, polyfolio, run_command, table
 from bench.sitegen import generate_site
 
 
+@dataclass(frozen=True, slots=True)
+class SizeResult:
+    items: int
+    pages: int
+    cold: Run
+    warm: Run
+    one_change: Run
+    others: dict[str, Run]  # competitor → its median cold run
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--items", type=int, default=4000)
+    parser.add_argument("--items", type=int, nargs="+", default=[4000])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-hugo", action="store_true", help="Skip Hugo even when installed.")
     parser.add_argument("--no-jekyll", action="store_true", help="Skip Jekyll (~50 s a build).")
     args = parser.parse_args()
+    results = [
+        measure_size(items, args.runs, hugo=not args.no_hugo, jekyll=not args.no_jekyll)
+        for items in args.items
+    ]
+    print(f"polyfolio build, median of {args.runs} runs (ratios to Hugo's cold build)")
+    print(table(_rows(results)))
+    for result in results:
+        if "jekyll" in result.others:
+            ratio = result.others["jekyll"].seconds / result.cold.seconds
+            print(f"{result.items} items: Jekyll cold / polyfolio cold = {ratio:.1f}x")
+
+
+def measure_size(items: int, runs: int, *, hugo: bool, jekyll: bool) -> SizeResult:
     with tempfile.TemporaryDirectory(prefix="polyfolio-bench-") as tmp:
         base = Path(tmp)
-        site = generate_site(base / "site", args.items, translated=True)
+        site = generate_site(base / "site", items, translated=True)
         out = base / "out"
         ours = polyfolio("build", str(site), "--out", str(out))
-        others = _competitors(site, base, hugo=not args.no_hugo, jekyll=not args.no_jekyll)
+        others = _competitors(site, base, hugo=hugo, jekyll=jekyll)
 
         def fresh() -> None:
             shutil.rmtree(site / ".polyfolio", ignore_errors=True)
@@ -40,14 +64,13 @@ def main() -> None:
 
         cold_runs: list[Run] = []
         other_runs: dict[str, list[Run]] = {name: [] for name in others}
-        for _ in range(args.runs):  # interleaved, so all see the same machine load
+        for _ in range(runs):  # interleaved, so all see the same machine load
             fresh()
             cold_runs.append(run_command(ours))
             for name, (command, output) in others.items():
                 shutil.rmtree(output, ignore_errors=True)
                 other_runs[name].append(run_command(command))
-        cold = _median_run(cold_runs)
-        warm = median_run(args.runs, lambda: run_command(ours))
+        warm = median_run(runs, lambda: run_command(ours))
         changed_file = site / "_portfolio" / "item-00001.md"
         original = changed_file.read_bytes()
         counter = iter(range(1_000_000))
@@ -55,25 +78,34 @@ def main() -> None:
         def change_one() -> None:
             changed_file.write_bytes(original + f"\nEdit {next(counter)}.\n".encode())
 
-        one = median_run(args.runs, lambda: run_command(ours), before=change_one)
+        one = median_run(runs, lambda: run_command(ours), before=change_one)
         pages = sum(1 for _ in out.rglob("index.html"))
+    return SizeResult(
+        items=items,
+        pages=pages,
+        cold=_median_run(cold_runs),
+        warm=warm,
+        one_change=one,
+        others={name: _median_run(r) for name, r in other_runs.items()},
+    )
 
-    medians = {name: _median_run(runs) for name, runs in other_runs.items()}
-    hugo_median = medians["hugo"].seconds if "hugo" in medians else None
-    rows = [("run", "wall (s)", "peak RSS (MiB)", "× Hugo cold")]
-    results = [
-        ("polyfolio cold (no cache)", cold),
-        ("polyfolio warm, no change", warm),
-        ("polyfolio, one item changed", one),
-        *((f"{name} cold", run) for name, run in medians.items()),
-    ]
-    for name, run in results:
-        ratio = f"{run.seconds / hugo_median:.2f}" if hugo_median else "-"
-        rows.append((name, f"{run.seconds:.3f}", f"{run.peak_rss_mib:.0f}", ratio))
-    print(f"build of {args.items} items ({pages} index pages), median of {args.runs} runs")
-    print(table(rows))
-    if "jekyll" in medians:
-        print(f"Jekyll cold / polyfolio cold: {medians['jekyll'].seconds / cold.seconds:.1f}x")
+
+def _rows(results: list[SizeResult]) -> list[tuple[str, ...]]:
+    rows: list[tuple[str, ...]] = [("items", "run", "wall (s)", "peak RSS (MiB)", "× Hugo cold")]
+    for result in results:
+        hugo = result.others.get("hugo")
+        runs = [
+            ("polyfolio cold (no cache)", result.cold),
+            ("polyfolio warm, no change", result.warm),
+            ("polyfolio, one item changed", result.one_change),
+            *((f"{name} cold", run) for name, run in result.others.items()),
+        ]
+        for name, run in runs:
+            ratio = f"{run.seconds / hugo.seconds:.2f}" if hugo else "-"
+            rows.append(
+                (f"{result.items:,}", name, f"{run.seconds:.3f}", f"{run.peak_rss_mib:.0f}", ratio)
+            )
+    return rows
 
 
 def _competitors(
