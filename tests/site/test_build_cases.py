@@ -88,8 +88,8 @@ def test_templates_and_static_files_can_be_overridden(tmp_path: Path) -> None:
         tmp_path,
         {
             "_polyfolio/templates/item_content.html": (
-                '<div class="mine"><{{ heading }} class="item-title">{{ item.title }}</{{ heading }}>'
-                "</div>\n"
+                '<div class="mine"><{{ heading }} class="item-title">'
+                "{{ item.title }}</{{ heading }}></div>\n"
             ),
             "_polyfolio/static/polyfolio.css": "body { color: rebeccapurple; }\n",
         },

@@ -36,8 +36,6 @@ def tree(folder: Path) -> dict[str, bytes]:
 
 
 def whole(rel: str, data: bytes) -> bool:
-    if rel.endswith("fragment.html"):
-        return data.rstrip().endswith(b"</article>")
     if rel.endswith(".html"):
         return data.rstrip().endswith(b"</html>")
     return True

@@ -30,18 +30,18 @@ def test_pages_exist_at_contract_urls(built: Built) -> None:
         "index.html",
         "404.html",
         "portfolio/alpha/index.html",
-        "portfolio/alpha/fragment.html",
         "portfolio/beta/index.html",
         "gr/index.html",
         "gr/404.html",
         "gr/portfolio/alpha/index.html",
-        "gr/portfolio/alpha/fragment.html",
         "gr/portfolio/beta/index.html",
         "sitemap.xml",
         "robots.txt",
     ):
         assert (out / rel).is_file(), rel
     assert result.pages == 8
+    # The dialog loads the item page itself: one file per item and language, no fragments.
+    assert sorted(p.name for p in out.glob("**/portfolio/*/*")) == ["index.html"] * 4
 
 
 def test_hreflang_sets_are_complete_and_reciprocal(built: Built) -> None:
@@ -74,21 +74,31 @@ def test_home_grid_cards_follow_the_contract(built: Built) -> None:
         '<a class="portfolio-card" id="card-alpha" href="/gr/portfolio/alpha/" '
         'data-page-id="alpha" aria-haspopup="dialog">'
     ) in home
-    assert '<dialog id="item-dialog" aria-labelledby="item-dialog-title">' in home
+    assert (
+        '<dialog id="item-dialog" aria-labelledby="item-dialog-title" '
+        'data-permalink-label="Άνοιγμα ως σελίδα">'
+    ) in home
+    assert 'data-permalink-label="Open as a page">' in read(out, "index.html")
     assert 'class="dialog-close" aria-label="Κλείσιμο"' in home
     # Behind a modal everything is inert: the dialog has its own links to the other languages.
     assert '<nav class="dialog-languages" aria-label="Γλώσσα">' in home
     assert '<a hreflang="en" lang="en" href="/">English</a>' in home.split('id="item-dialog"')[1]
     assert '<h2 id="portfolio-heading">Θεραπείες</h2>' in home
-    assert "Κείμενο" not in home  # bodies live in fragments, not on the home page
+    assert "Κείμενο" not in home  # bodies live in the item pages, not on the home page
 
 
-def test_fragment_is_an_article_with_the_dialog_title(built: Built) -> None:
+def test_item_page_article_is_what_the_dialog_shows(built: Built) -> None:
+    """polyfolio.js takes the item page's only <article>, drops its .back-link and makes its
+    h1.item-title the dialog's h2: all of them must be there, the content inside."""
     _, out, _ = built
-    fragment = read(out, "gr/portfolio/alpha/fragment.html")
-    assert fragment.lstrip().startswith("<article")
-    assert '<h2 id="item-dialog-title" class="item-title">Θεραπεία Άλφα</h2>' in fragment
-    assert "<html" not in fragment
+    page = read(out, "gr/portfolio/alpha/index.html")
+    articles = re.findall(r"<article\b.*?</article>", page, re.S)
+    assert len(articles) == 1
+    article = articles[0]
+    assert '<p class="back-link"><a href="/gr/#card-alpha">' in article
+    assert '<h1 class="item-title">Θεραπεία Άλφα</h1>' in article
+    assert "Κείμενο" in article and 'class="translation-notice"' in article
+    assert page.count("<h1") == 1 and "item-dialog-title" not in page
 
 
 def test_switcher_links_the_same_item(built: Built) -> None:
@@ -104,7 +114,7 @@ def test_switcher_links_the_same_item(built: Built) -> None:
 
 def test_front_matter_script_is_escaped(built: Built) -> None:
     _, out, _ = built
-    for rel in ("index.html", "portfolio/beta/index.html", "portfolio/beta/fragment.html"):
+    for rel in ("index.html", "portfolio/beta/index.html", "gr/portfolio/beta/index.html"):
         html = read(out, rel)
         assert "<script>alert" not in html, rel
         assert "Beta &lt;script&gt;alert(1)&lt;/script&gt;" in html, rel

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import json
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -88,16 +89,34 @@ def test_rebuild_deletes_only_its_own_stale_files(tmp_path: Path) -> None:
 
     result = build_site(root, out)
 
-    assert sorted(result.deleted) == [
-        "gr/portfolio/beta/fragment.html",
-        "gr/portfolio/beta/index.html",
-        "portfolio/beta/fragment.html",
-        "portfolio/beta/index.html",
-    ]
+    assert sorted(result.deleted) == ["gr/portfolio/beta/index.html", "portfolio/beta/index.html"]
     assert not (out / "portfolio" / "beta").exists()
     assert (out / "my-notes.txt").read_text() == "mine"
     assert (out / "portfolio" / "mine.html").read_text() == "mine too"
     assert "portfolio/beta/index.html" not in (out / MANIFEST).read_text()
+
+
+def test_rebuild_removes_the_dialog_fragments_of_an_earlier_version(tmp_path: Path) -> None:
+    """Earlier builds wrote a ``fragment.html`` beside each item page; their manifest lists
+    them, so the first build of this version deletes them and nothing else."""
+    root = sites.make_site(tmp_path / "site")
+    out = tmp_path / "out"
+    assert build_site(root, out).ok
+    fragments = [
+        f"{lang}portfolio/{i}/fragment.html" for lang in ("", "gr/") for i in ("alpha", "beta")
+    ]
+    manifest = json.loads((out / MANIFEST).read_text())
+    for rel in fragments:
+        (out / rel).write_text('<article class="item"></article>\n')
+        manifest["files"][rel] = "0" * 32
+    (out / MANIFEST).write_text(json.dumps(manifest))
+
+    result = build_site(root, out)
+
+    assert sorted(result.deleted) == sorted(fragments)
+    assert not list(out.rglob("fragment.html"))
+    assert all((out / rel).with_name("index.html").is_file() for rel in fragments)
+    assert "fragment.html" not in (out / MANIFEST).read_text()
 
 
 def test_a_users_file_in_the_way_is_not_overwritten(tmp_path: Path) -> None:
@@ -107,7 +126,7 @@ def test_a_users_file_in_the_way_is_not_overwritten(tmp_path: Path) -> None:
     (out / "portfolio" / "beta" / "index.html").unlink()
     (root / "_portfolio" / "beta.md").unlink()
     build_site(root, out)  # beta is gone from the manifest now
-    (out / "portfolio" / "beta").mkdir(parents=True)
+    (out / "portfolio" / "beta").mkdir(parents=True, exist_ok=True)
     (out / "portfolio" / "beta" / "index.html").write_text("the user's page")
     write_site(root, {"_portfolio/beta.md": sites.BETA_EN})
 

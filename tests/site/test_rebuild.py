@@ -58,8 +58,9 @@ EDITS: dict[str, Edit] = {
     "change sitetext": _replace("_data/sitetext.yml", "Pick one.", "Choose."),
     "repaint an image": _repaint,
     "override a template": _write(
-        "_polyfolio/templates/fragment.html",
-        '<article><h2 id="item-dialog-title">{{ item.title }}</h2>{{ item.body }}</article>\n',
+        "_polyfolio/templates/item_content.html",
+        '<div class="mine"><{{ heading }} class="item-title">{{ item.title }}</{{ heading }}>'
+        "{{ item.body }}</div>\n",
     ),
     "add an asset": _write("assets/docs/price-list.txt", "prices\n"),
 }

@@ -1,7 +1,7 @@
 """Checks that hold for every built site: the fixture, the example clinic and the agency corpus.
 
 hreflang sets complete and reciprocal, the sitemap agreeing with them, a link checker over the
-whole output, BCP 47 ``<html lang>``, and every card's fragment in place.
+whole output, BCP 47 ``<html lang>``, and every card's page holding what its dialog shows.
 """
 
 from __future__ import annotations
@@ -64,8 +64,6 @@ def test_builds_without_unexpected_errors(built: tuple[str, Path, BuildResult]) 
 def test_html_lang_is_bcp47_and_matches_the_folder(built: tuple[str, Path, BuildResult]) -> None:
     _, out, _ = built
     for page in sites.html_pages(out):
-        if page.name == "fragment.html":
-            continue
         lang = sites.parse_page(page).html_lang
         assert lang and langcodes.tag_is_valid(lang), page
         assert lang == ("el" if page.relative_to(out).parts[0] == "gr" else "en"), page
@@ -109,14 +107,20 @@ def test_every_internal_link_and_image_resolves(built: tuple[str, Path, BuildRes
     assert not broken
 
 
-def test_every_card_has_its_page_and_fragment(built: tuple[str, Path, BuildResult]) -> None:
+def test_every_card_opens_its_page_in_the_dialog(built: tuple[str, Path, BuildResult]) -> None:
+    """The dialog fetches the card's page and shows its only <article> (minus the back link,
+    its h1 made the dialog's h2) with a permalink labelled by the home page."""
     _, out, _ = built
+    assert not list(out.rglob("fragment.html"))
     for home in (out / "index.html", *out.glob("*/index.html")):
         html = home.read_text("utf-8")
+        assert re.search(r'<dialog id="item-dialog" [^>]*data-permalink-label="[^"]+"', html)
         cards = re.findall(r'class="portfolio-card" id="card-([^"]+)" href="([^"]+)"', html)
         assert cards
         for _, href in cards:
             page = sites.target_file(out, href, home)
             assert page is not None and page.is_file()
-            fragment = page.with_name("fragment.html").read_text("utf-8")
-            assert 'id="item-dialog-title"' in fragment
+            articles = re.findall(r"<article\b.*?</article>", page.read_text("utf-8"), re.S)
+            assert len(articles) == 1, page
+            assert '<p class="back-link">' in articles[0], page
+            assert re.search(r'<h1 class="item-title">[^<]+</h1>', articles[0]), page
