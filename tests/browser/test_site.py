@@ -15,6 +15,7 @@ from tests.browser.conftest import Problems, ServedSite, serve_copy
 
 pytestmark = pytest.mark.browser
 LANGS = ["en", "gr"]
+PERMALINK_LABELS = {"en": "Open as a page", "gr": "Άνοιγμα ως σελίδα"}  # built-in strings
 
 
 def test_example_has_every_item_in_both_languages(served_example: ServedSite) -> None:
@@ -62,6 +63,34 @@ def test_each_card_opens_its_dialog_and_esc_returns_focus(
         dialog.close_by(page, lambda: page.keyboard.press("Escape"))
         assert dialog.focused_id(page) == f"card-{page_id}"
         assert dialog.hash_of(page) == ""
+    assert problems.seen == []
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_dialog_shows_the_item_page_made_fit_for_a_dialog(
+    served_example: ServedSite, page: Any, problems: Problems, lang: str
+) -> None:
+    """The dialog shows the item page's <article>: its h1 becomes the dialog's labelling h2, its
+    back link goes, a permalink to the page comes, labelled in the home page's language."""
+    expected = served_example.expected
+    language = expected.languages[lang]
+    page_id, card = list(language.cards.items())[1]
+    page.goto(served_example.url(language.home))
+    page.click(f"#card-{page_id}")
+    dialog.wait_open(page)
+    content = page.locator("#item-dialog .dialog-content")
+    assert content.locator("article.item").count() == 1
+    heading = page.locator("#item-dialog-title")
+    assert heading.count() == 1
+    assert heading.evaluate("(h) => [h.tagName, h.className]") == ["H2", "item-title"]
+    assert page.get_by_role("dialog", name=card.title).count() == 1
+    assert content.locator("h1").count() == 0
+    assert content.locator(".back-link").count() == 0
+    permalink = content.locator("article > p.item-permalink:last-child > a")
+    assert permalink.inner_text().strip() == PERMALINK_LABELS[lang]
+    assert permalink.get_attribute("href") == served_example.url(
+        language.item_url(expected.collection, page_id)
+    )
     assert problems.seen == []
 
 
