@@ -8,8 +8,11 @@ import tempfile
 from pathlib import Path
 
 
-def write_bytes_atomic(path: Path, data: bytes) -> None:
+def write_bytes_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder and ``os.replace``.
+
+    ``durable=False`` skips the fsync, for derived data (caches) that is rebuilt after a crash:
+    on a slow disk the fsync costs more than the whole write.
 
     The file mode of an existing target is kept, so a translation file stays as editable as it was;
     a new file gets the usual mode (0666 less the umask), like any file the user creates.
@@ -20,8 +23,9 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         # mkstemp makes the file 0600; a new file gets the mode open() would give it instead
         os.chmod(tmp_name, mode if mode is not None else _default_mode())
         os.replace(tmp_name, path)

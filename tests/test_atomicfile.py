@@ -6,6 +6,8 @@ import os
 import stat
 from pathlib import Path
 
+import pytest
+
 from polyfolio.atomicfile import write_bytes_atomic
 
 
@@ -26,3 +28,14 @@ def test_an_existing_file_keeps_its_mode(tmp_path: Path) -> None:
     assert path.read_bytes() == b"new"
     assert stat.S_IMODE(path.stat().st_mode) == 0o640
     assert [p.name for p in tmp_path.iterdir()] == ["kept.md"]  # no temporary file left
+
+
+@pytest.mark.parametrize(("durable", "syncs"), [(True, 1), (False, 0)])
+def test_only_durable_writes_are_synced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, durable: bool, syncs: int
+) -> None:
+    calls: list[int] = []
+    monkeypatch.setattr(os, "fsync", calls.append)
+    write_bytes_atomic(tmp_path / "cache.bin", b"derived", durable=durable)
+    assert (tmp_path / "cache.bin").read_bytes() == b"derived"
+    assert len(calls) == syncs

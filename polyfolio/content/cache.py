@@ -63,4 +63,4 @@ class FrontMatterCache:
             ignore = self.path.parents[1] / ".gitignore"
             if not ignore.exists():
                 write_bytes_atomic(ignore, b"# polyfolio's rebuildable caches\ncache/\n")
-            write_bytes_atomic(self.path, payload)
+            write_bytes_atomic(self.path, payload, durable=False)

@@ -15,15 +15,17 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
-from polyfolio.content.cache import FrontMatterCache
+from polyfolio.content.cache import CACHE_DIR, FrontMatterCache
 from polyfolio.content.config import SiteConfig, load_config
 from polyfolio.content.document import Document, md5_hex, parse_document
 from polyfolio.content.frontmatter import read_front_matter
 from polyfolio.content.languages import COUNTRY_AS_LANGUAGE
+from polyfolio.content.listing import collection_files
+from polyfolio.content.stamps import Entry as StampEntry
+from polyfolio.content.stamps import StampStore, now_ns, stamp_of
 from polyfolio.content.yamltree import YamlTree
 from polyfolio.diagnostics import ContentError, Diagnostic, Location, error, warning
 
-MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mkdn", ".mdown"})
 _LANGUAGE_SHAPE = re.compile(r"^[a-z]{2}(?:[-_][A-Za-z0-9]{2,8})*$")
 
 
@@ -31,19 +33,32 @@ _LANGUAGE_SHAPE = re.compile(r"^[a-z]{2}(?:[-_][A-Za-z0-9]{2,8})*$")
 class Item:
     """One content file of the collection, read-only.
 
-    ``data`` is the front matter as plain values.  The split ``document`` and the ``tree`` (with
-    every value's position) are made on first use only: ``status`` needs neither, and at
-    thousands of files that work is most of its time.
+    ``data`` is the front matter as plain values.  The bytes, the split ``document`` and the
+    ``tree`` (with every value's position) are made on first use only: ``status`` needs none of
+    them, and at thousands of files that work is most of its time.
     """
 
     rel: str
     page_id: str
     lang: str
-    raw: bytes
     data: Mapping[str, Any]
     md5: str
     id_from: Literal["page_id", "file name"]
     lang_from: Literal["lang", "path", "source language"]
+    path: str = field(default="", repr=False, compare=False)
+    loaded: bytes | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def raw(self) -> bytes:
+        """The file's bytes: those read when it was loaded, else read now (an unchanged file
+        was not read); a file changed since then is an error, not a mix of two versions."""
+        if self.loaded is not None:
+            return self.loaded
+        with open(self.path, "rb") as handle:
+            raw = handle.read()
+        if md5_hex(raw) != self.md5:
+            raise ContentError(error(Location(self.rel), "changed while being read; run again"))
+        return raw
 
     @cached_property
     def document(self) -> Document:
@@ -70,6 +85,9 @@ class Site:
     config: SiteConfig
     items: list[Item] = field(default_factory=list)
     problems: list[Diagnostic] = field(default_factory=list)
+    # rel → (stamp, md5) of every collection file as loaded, and when the stamps were taken
+    stamps: dict[str, StampEntry] = field(default_factory=dict)
+    stamps_taken_ns: int = 0
 
     @property
     def source_lang(self) -> str:
@@ -105,13 +123,15 @@ class Site:
 def load_site(root: Path) -> Site:
     """Read ``_config.yml`` and every item; problems are collected, not raised, per file."""
     root = root.resolve()
+    taken = now_ns()
     config = load_config(root)
     site = Site(root=root, config=config)
     languages = _language_candidates(config)
     cache = FrontMatterCache.open(root)
+    stamps = StampStore.open(root / CACHE_DIR)
     for rel in iter_item_files(root, config, site.problems):
         try:
-            item, has_problems = read_item(root, rel, config, languages, cache)
+            item, has_problems = read_item(root, rel, config, languages, cache, stamps)
         except ContentError as exc:
             site.problems.append(exc.diagnostic)
         except OSError as exc:
@@ -122,29 +142,19 @@ def load_site(root: Path) -> Site:
                 site.problems.extend(item.tree.problems)
     site.problems.extend(_duplicate_identities(site.items))
     cache.save()
+    stamps.save(taken)
+    site.stamps = stamps.fresh
+    site.stamps_taken_ns = taken
     return site
 
 
 def iter_item_files(root: Path, config: SiteConfig, problems: list[Diagnostic]) -> Iterator[str]:
-    """Site-relative paths of the collection's Markdown files, sorted, never outside the site.
-
-    Plain ``os`` string paths: pathlib's per-path overhead dominates at thousands of files.
-    """
-    top = str(root)
-    found: list[str] = []
-    for folder, dirs, files in os.walk(os.path.join(top, config.collection_dir)):
-        dirs.sort()
-        rel_folder = os.path.relpath(folder, top).replace(os.sep, "/")
-        for name in files:
-            if os.path.splitext(name)[1].lower() not in MARKDOWN_SUFFIXES:
-                continue
-            rel = f"{rel_folder}/{name}"
-            full = os.path.join(folder, name)
-            if os.path.islink(full) and not Path(full).resolve().is_relative_to(root):
-                problems.append(warning(Location(rel), "symlink leads outside the site; skipped"))
-                continue
-            found.append(rel)
-    yield from sorted(found)
+    """Site-relative paths of the collection's Markdown files, sorted, never outside the site."""
+    found, outside = collection_files(str(root), config.collection_dir)
+    problems.extend(
+        warning(Location(rel), "symlink leads outside the site; skipped") for rel in outside
+    )
+    yield from found
 
 
 def read_item(
@@ -153,18 +163,36 @@ def read_item(
     config: SiteConfig,
     languages: LanguageCandidates,
     cache: FrontMatterCache | None = None,
+    stamps: StampStore | None = None,
 ) -> tuple[Item, bool]:
-    """Read one item; also say whether its front matter had problems (e.g. duplicate keys)."""
-    with open(os.path.join(root, rel), "rb") as handle:
+    """Read one item; also say whether its front matter had problems (e.g. duplicate keys).
+
+    A file whose stamp vouches for it (see :mod:`polyfolio.content.stamps`) and whose front
+    matter is cached is not read at all: its bytes are read when first asked for."""
+    path = os.path.join(root, rel)
+    md5 = stamps.md5(rel, stamp_of(os.stat(path))) if stamps is not None else None
+    cached = cache.get(md5) if cache and md5 else None
+    raw = None
+    if cached is None or md5 is None:
+        raw, md5 = _read(path, rel, stamps)
+        cached = cache.get(md5) if cache else None
+        if cached is None:
+            cached = _parse_front_matter(rel, raw)
+            if cache:
+                cache.put(md5, *cached)
+    data, has_problems = cached
+    return identify(rel, path, raw, data, md5, config, languages), has_problems
+
+
+def _read(path: str, rel: str, stamps: StampStore | None) -> tuple[bytes, str]:
+    """The file's bytes and md5, stamped with the stat taken before reading them."""
+    with open(path, "rb") as handle:
+        stamp = stamp_of(os.fstat(handle.fileno()))
         raw = handle.read()
     md5 = md5_hex(raw)
-    cached = cache.get(md5) if cache else None
-    if cached is None:
-        cached = _parse_front_matter(rel, raw)
-        if cache:
-            cache.put(md5, *cached)
-    data, has_problems = cached
-    return identify(rel, raw, data, md5, config, languages), has_problems
+    if stamps is not None:
+        stamps.put(rel, stamp, md5)
+    return raw, md5
 
 
 def _parse_front_matter(rel: str, raw: bytes) -> tuple[dict[str, Any], bool]:
@@ -179,13 +207,15 @@ def _parse_front_matter(rel: str, raw: bytes) -> tuple[dict[str, Any], bool]:
 
 def identify(
     rel: str,
-    raw: bytes,
+    path: str,
+    raw: bytes | None,
     data: Mapping[str, Any],
     md5: str,
     config: SiteConfig,
     languages: LanguageCandidates,
 ) -> Item:
-    """Decide an item's ``page_id`` and language from its front matter and path."""
+    """Decide an item's ``page_id`` and language from its front matter and path (``raw``: the
+    bytes when they were read, else they are read from ``path`` on first use)."""
     parts = rel.split("/")[1:]  # below the collection folder
     stem, suffix_lang = _split_language_suffix(parts[-1], languages)
     folder_lang = next((p for p in reversed(parts[:-1]) if p in languages), None)
@@ -195,7 +225,6 @@ def identify(
         rel=rel,
         page_id=page_id or stem,
         lang=lang or suffix_lang or folder_lang or config.source_lang,
-        raw=raw,
         data=data,
         md5=md5,
         id_from="page_id" if _given(page_id) else "file name",
@@ -204,6 +233,8 @@ def identify(
         else "path"
         if suffix_lang or folder_lang
         else "source language",
+        path=path,
+        loaded=raw,
     )
 
 
