@@ -43,17 +43,21 @@ _OTHER_HTML = (
     r"|</[A-Za-z][A-Za-z0-9-]*\s*>"
 )
 _ANY_TAG = re.compile(rf"(?P<other>{_OTHER_HTML})|{_OPEN_TAG.pattern}", re.DOTALL)
+# A comment (kept whole, so nothing in it is rewritten), or an open tag with an src or href
+# attribute; both begin with "<", which the search skips to.
+_URL_TAG = re.compile(
+    rf"""<(?:!-->|!--->|!--.*?-->|[A-Za-z][A-Za-z0-9-]*(?:{_ATTR})*?"""
+    rf"""\s+(?i:src|href)\s*=\s*(?:[^\s"'=<>`]+|'[^']*'|"[^"]*")(?:{_ATTR})*+\s*/?>)""",
+    re.DOTALL,
+)
 _ATTR_PART = re.compile(
     r"""\s+(?P<name>[A-Za-z_:][A-Za-z0-9_.:-]*)"""
     r"""(?:\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<uq>[^\s"'=<>`]+)))?"""
 )
-_URL_HINT = re.compile(r"(?:src|href)\s*=", re.IGNORECASE)
 
-# An IAL alone in a paragraph (``<p>`` before it) or on a paragraph's last line (``\n``), also
-# in a tight list item, whose paragraph has no tag.
-_IAL_IN_PARAGRAPH = re.compile(
-    r"(?:<p>|(?P<last>\n))(?P<ial>\{:[^}<\n]*\})[ \t]*(?:(?P<close></p>\n?)|(?P<item></li>))"
-)
+# An IAL ending a paragraph (or a tight list item, whose paragraph has no tag).  It starts with
+# its literal ``{:`` so the search skips ahead quickly; what comes before is checked after.
+_IAL_ENDING = re.compile(r"(?P<ial>\{:[^}<\n]*\})[ \t]*(?:(?P<close></p>\n?)|(?P<item></li>))")
 _HEADING = re.compile(
     rf"<(?P<tag>[hH][1-6])(?P<attrs>(?:{_ATTR})*+)\s*>(?P<inner>.*?)</(?P=tag)\s*>", re.DOTALL
 )
@@ -82,9 +86,8 @@ class MarkdownRenderer:
         out = self._engine.html(text)
         if "{:" in out:
             out = apply_ials(out)
-        if "<h" in out or "<H" in out:
-            out = add_heading_ids(out)
-        if self._site_root is not None and _URL_HINT.search(out):
+        out = add_heading_ids(out)
+        if self._site_root is not None:
             out = root_relative_urls(out, self._site_root)
         return out
 
@@ -150,19 +153,19 @@ def apply_ials(out: str) -> str:
     one with nothing after it.  An IAL on a paragraph's last line applies to that paragraph (in
     a tight list item, which has no paragraph tag, it is only removed).
     Right to left, so IALs stacked above one block all reach it."""
-    for match in reversed(list(_IAL_IN_PARAGRAPH.finditer(out))):
-        attrs = parse_ial(html.unescape(match["ial"]))
-        if attrs is None or (match["item"] is not None and match["last"] is None):
+    for match in reversed(list(_IAL_ENDING.finditer(out))):
+        start = match.start()
+        whole = match["close"] is not None and out.startswith("<p>", start - 3)
+        last = start > 0 and out[start - 1] == "\n"
+        attrs = parse_ial(html.unescape(match["ial"])) if whole or last else None
+        if attrs is None:
             continue
-        if match["item"] is not None:  # no paragraph tag to carry them: the line goes
-            out = out[: match.start()] + out[match.start("item") :]
-            continue
-        if match["last"] is None:
-            out = out[: match.start()] + _with_attrs_at(out, match.end(), attrs)
-            continue
-        opening = out.rfind("<p>", 0, match.start())
-        if opening >= 0:
-            paragraph = _with_attrs_at(out[: match.start()], opening, attrs)
+        if whole:
+            out = out[: start - 3] + _with_attrs_at(out, match.end(), attrs)
+        elif match["item"] is not None:  # no paragraph tag to carry them: the line goes
+            out = out[: start - 1] + out[match.start("item") :]
+        elif (opening := out.rfind("<p>", 0, start)) >= 0:
+            paragraph = _with_attrs_at(out[: start - 1], opening, attrs)
             out = out[:opening] + paragraph + out[match.start("close") :]
     return out
 
@@ -206,14 +209,17 @@ def add_heading_ids(out: str) -> str:
     used: set[str] = set()
 
     def with_id(match: re.Match[str]) -> str:
-        attrs = match["attrs"]
-        given = next((p[0] for p in _ATTR_PART.finditer(attrs) if p["name"].lower() == "id"), None)
-        if given is not None:
+        attrs, inner = match["attrs"], match["inner"]
+        given = attrs and next(
+            (p[0] for p in _ATTR_PART.finditer(attrs) if p["name"].lower() == "id"), None
+        )
+        if given:
             used.add(_attr_value(given))
             return match[0]
-        slug = _unique(slugify(html.unescape(_ANY_TAG.sub("", match["inner"]))), used)
-        tag, inner = match["tag"], match["inner"]
-        return f'<{tag}{attrs} id="{escape(slug)}">{inner}</{tag}>'
+        text = html.unescape(_ANY_TAG.sub("", inner) if "<" in inner else inner)
+        slug = _unique(slugify(text), used)  # only word characters and "-": nothing to escape
+        tag = match["tag"]
+        return f'<{tag}{attrs} id="{slug}">{inner}</{tag}>'
 
     return _HEADING.sub(with_id, out)
 
@@ -246,9 +252,7 @@ def root_relative_urls(out: str, site_root: str) -> str:
         return part[0][:cut] + site_root + part[0][cut:]
 
     def rebase_tag(tag: re.Match[str]) -> str:
-        if tag["other"] is not None or not tag["attrs"]:
-            return tag[0]
-        attrs = _ATTR_PART.sub(rebase_attr, tag["attrs"])
-        return f"<{tag['name']}{attrs}{tag['end']}"
+        text = tag[0]
+        return text if text.startswith("<!") else _ATTR_PART.sub(rebase_attr, text)
 
-    return _ANY_TAG.sub(rebase_tag, out)
+    return _URL_TAG.sub(rebase_tag, out)
