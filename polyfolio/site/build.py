@@ -116,7 +116,7 @@ def _build(
     ctx = _render_context(site, plan, settings, report)
     store = ImageStore(root, root / CACHE_DIR / "images")
     media = item_media(site, plan, ctx, store, report)
-    bodies = BodyRenderer(_liquid_site(site), settings.raw_html, ctx.urls.url(""), root / CACHE_DIR)
+    bodies = BodyRenderer(_liquid_site(site), settings.raw_html, ctx.urls.url(""))
     job = GroupJob(ctx, media, bodies)
 
     # Site-wide pages whose inputs changed are rendered before anything is written.
@@ -151,8 +151,6 @@ def _build(
         output.copy(rel, source, f"{stat.st_size}:{stat.st_mtime_ns}")
     deleted = output.finish()
     cache.save()
-    bodies.new.update(rendered.bodies)  # what the other process rendered
-    bodies.save(page.item for page in plan.all_pages())
     report.extend(
         error(Location(str(out_dir / rel)), "exists and was not written by polyfolio; left as is")
         for rel in output.conflicts
@@ -162,7 +160,7 @@ def _build(
         diagnostics=list(report.sorted()),
         pages=sum(1 for rel in output.current if _is_page(rel)),
         groups_rendered=len(todo),
-        bodies_rendered=len(bodies.new),
+        bodies_rendered=rendered.bodies_rendered,
         images_made=store.counts.made,
         images_reused=store.counts.reused,
         written=output.written,

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from polyfolio.diagnostics import ContentError, Diagnostic
 from polyfolio.site import pages
-from polyfolio.site.body import BodyEntry, BodyRenderer
+from polyfolio.site.body import BodyRenderer
 from polyfolio.site.cache import GroupEntry, PageCache, as_tuples
 from polyfolio.site.output import OutputFolder, content_key
 from polyfolio.site.pages import ItemMedia, RenderContext
@@ -49,7 +49,7 @@ class ChunkResult:
     written: int = 0
     unchanged: int = 0
     conflicts: list[str] = field(default_factory=list)
-    bodies: dict[str, BodyEntry] = field(default_factory=dict)
+    bodies_rendered: int = 0
 
 
 def group_key(job: GroupJob, page_id: str) -> str:
@@ -114,7 +114,7 @@ def render_groups(job: GroupJob, output: OutputFolder, todo: Mapping[str, str]) 
         merged.written += result.written
         merged.unchanged += result.unchanged
         merged.conflicts += result.conflicts
-        merged.bodies.update(result.bodies)
+        merged.bodies_rendered += result.bodies_rendered
     return merged
 
 
@@ -135,6 +135,7 @@ def _render_chunk(
 ) -> ChunkResult:
     sink = output.child()
     result = ChunkResult()
+    rendered_before = job.bodies.rendered  # a forked child starts from its parent's count
     for page_id, group in groups:
         files, problems = render_group(job, page_id)
         keys = {rel: content_key(data) for rel, data in files.items()}
@@ -142,7 +143,7 @@ def _render_chunk(
             sink.write(rel, data, keys[rel])
         result.entries[page_id] = GroupEntry(group, keys, as_tuples(problems))
     result.files = sink.current
-    result.bodies = dict(job.bodies.new)
+    result.bodies_rendered = job.bodies.rendered - rendered_before
     result.written, result.unchanged, result.conflicts = (
         sink.written,
         sink.unchanged,

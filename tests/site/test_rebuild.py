@@ -97,13 +97,14 @@ def test_every_edit_in_turn_rebuilds_exactly(tmp_path: Path) -> None:
     check_sequence(tmp_path, list(EDITS))
 
 
-def test_a_style_change_rerenders_pages_but_not_markdown(tmp_path: Path) -> None:
+def test_a_style_change_rerenders_every_page_and_its_body(tmp_path: Path) -> None:
+    """Bodies are not cached apart from pages (rendering one is cheaper than storing it)."""
     root = sites.make_site(tmp_path / "site")
     first = build_site(root, tmp_path / "out")
     assert first.bodies_rendered == 3  # alpha en, alpha gr, beta (shared by its fallback)
     write_site(root, {"_polyfolio/static/polyfolio.css": "body { color: navy; }\n"})
     again = build_site(root, tmp_path / "out")
-    assert again.groups_rendered == 2 and again.bodies_rendered == 0
+    assert again.groups_rendered == 2 and again.bodies_rendered == 3
     assert tree(tmp_path / "out") == cold_build(root, tmp_path / "cold")
 
 
