@@ -9,25 +9,17 @@ results (output keys, cache entries, diagnostics).
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import os
-import signal
-import sys
-import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, TypeVar
 
-from polyfolio.diagnostics import ContentError, Diagnostic
+from polyfolio.diagnostics import Diagnostic
+from polyfolio.processes import can_fork, run_forked
 from polyfolio.site import pages
 from polyfolio.site.body import BodyRenderer
 from polyfolio.site.cache import GroupEntry, PageCache, as_tuples
 from polyfolio.site.output import OutputFolder, content_key
 from polyfolio.site.pages import ItemMedia, RenderContext
-
-if TYPE_CHECKING:
-    from multiprocessing.connection import Connection
 
 # Below this many groups to render, a second process costs more than it saves.
 PARALLEL_THRESHOLD = 64
@@ -118,18 +110,6 @@ def render_groups(job: GroupJob, output: OutputFolder, todo: Mapping[str, str]) 
     return merged
 
 
-def can_fork() -> bool:
-    """Forking a process that runs other threads (the dev server) risks copying a held lock."""
-    return usable_cores() > 1 and threading.active_count() == 1 and hasattr(os, "fork")
-
-
-def usable_cores() -> int:
-    """Cores this process may run on (the affinity mask, which containers narrow)."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
-
-
 def _render_chunk(
     job: GroupJob, output: OutputFolder, groups: Sequence[tuple[str, str]]
 ) -> ChunkResult:
@@ -150,64 +130,3 @@ def _render_chunk(
         sink.conflicts,
     )
     return result
-
-
-T = TypeVar("T")
-R = TypeVar("R")
-
-
-def run_forked(work: Callable[[T], R], chunks: Sequence[T]) -> list[R]:
-    """``work`` over chunks: the first in this process, each other one in a forked child.  A
-    child that dies is not fatal: its chunk is redone here."""
-    # Imported here (~10 ms): a rebuild that renders few groups never forks.
-    import multiprocessing
-
-    context = multiprocessing.get_context("fork")
-    children = []
-    for chunk in chunks[1:]:
-        reader, writer = context.Pipe(duplex=False)
-        process = context.Process(
-            target=_child, args=(work, chunk, writer, os.getpid()), daemon=True
-        )
-        process.start()
-        writer.close()
-        children.append((process, reader, chunk))
-    results = [work(chunks[0])]
-    for process, reader, chunk in children:
-        try:
-            answer = reader.recv()
-        except (EOFError, OSError):
-            answer = work(chunk)
-        finally:
-            reader.close()
-            process.join()
-        if isinstance(answer, Diagnostic):
-            raise ContentError(answer)
-        results.append(answer)
-    return results
-
-
-def _child(work: Callable[[T], R], chunk: T, writer: Connection, parent: int) -> None:
-    _die_with(parent)
-    try:
-        writer.send(work(chunk))
-    except ContentError as exc:  # the parent reports it like its own
-        writer.send(exc.diagnostic)
-    except KeyboardInterrupt:  # Ctrl-C reaches the whole group; the parent reports it
-        pass
-    finally:
-        writer.close()
-
-
-_PR_SET_PDEATHSIG = 1
-
-
-def _die_with(parent: int) -> None:
-    """A child orphaned by a killed build must not go on writing beside the next build."""
-    if sys.platform.startswith("linux"):
-        import ctypes
-
-        with contextlib.suppress(OSError, AttributeError):
-            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() != parent:  # the parent died before the line above took effect
-        os._exit(1)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from io import BytesIO
@@ -138,7 +139,10 @@ class ImageStore:
             from concurrent.futures import ProcessPoolExecutor
             from concurrent.futures.process import BrokenProcessPool
 
-            with contextlib.suppress(BrokenProcessPool), ProcessPoolExecutor(workers) as pool:
+            from polyfolio.processes import die_with
+
+            pool = ProcessPoolExecutor(workers, initializer=die_with, initargs=(os.getpid(),))
+            with contextlib.suppress(BrokenProcessPool), pool:
                 results = list(pool.map(_make_variants, *zip(*args, strict=True)))
         if results is None:  # one image, one core, or a worker died: here, one by one
             results = [_make_variants(*arg) for arg in args]

@@ -14,8 +14,8 @@ from polyfolio.content.assets import AssetRef, asset_ref
 from polyfolio.content.frontmatter import lookup
 from polyfolio.content.site import Item, Site
 from polyfolio.diagnostics import Report, error
+from polyfolio.processes import can_fork
 from polyfolio.site import views
-from polyfolio.site.groups import can_fork
 from polyfolio.site.images import ImageStore
 from polyfolio.site.pages import STATIC_FOLDER, ItemMedia, RenderContext
 from polyfolio.site.plan import SitePlan

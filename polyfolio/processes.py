@@ -1,0 +1,94 @@
+"""Work split across forked processes, and the rules for when forking is safe.
+
+Forked children share the parent's read-only state without pickling it (a loaded site, a
+compiled theme), which is what makes two processes pay off on two cores.  Every child dies with
+its parent: a killed build must leave no process writing beside the next one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, TypeVar
+
+from polyfolio.diagnostics import ContentError, Diagnostic
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+_PR_SET_PDEATHSIG = 1
+
+
+def can_fork() -> bool:
+    """Forking a process that runs other threads (the dev server) risks copying a held lock."""
+    return usable_cores() > 1 and threading.active_count() == 1 and hasattr(os, "fork")
+
+
+def usable_cores() -> int:
+    """Cores this process may run on (the affinity mask, which containers narrow)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def run_forked(work: Callable[[T], R], chunks: Sequence[T]) -> list[R]:
+    """``work`` over chunks: the first in this process, each other one in a forked child.  A
+    child that dies is not fatal: its chunk is redone here.  A :class:`ContentError` in a child
+    is raised here, as if the parent had met it."""
+    # Imported here (~10 ms): a rebuild that renders few groups never forks.
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    children = []
+    for chunk in chunks[1:]:
+        reader, writer = context.Pipe(duplex=False)
+        process = context.Process(
+            target=_child, args=(work, chunk, writer, os.getpid()), daemon=True
+        )
+        process.start()
+        writer.close()
+        children.append((process, reader, chunk))
+    results = [work(chunks[0])]
+    for process, reader, chunk in children:
+        try:
+            answer = reader.recv()
+        except (EOFError, OSError):
+            answer = work(chunk)
+        finally:
+            reader.close()
+            process.join()
+        if isinstance(answer, Diagnostic):
+            raise ContentError(answer)
+        results.append(answer)
+    return results
+
+
+def die_with(parent: int) -> None:
+    """Make this (child) process die when ``parent`` does: an orphan must not go on working
+    beside the next build, nor wait forever on a pipe only it still holds."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before the line above took effect
+        os._exit(1)
+
+
+def _child(work: Callable[[T], R], chunk: T, writer: Connection, parent: int) -> None:
+    die_with(parent)
+    try:
+        writer.send(work(chunk))
+    except ContentError as exc:  # the parent reports it like its own
+        writer.send(exc.diagnostic)
+    except KeyboardInterrupt:  # Ctrl-C reaches the whole group; the parent reports it
+        pass
+    finally:
+        writer.close()
