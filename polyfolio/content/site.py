@@ -88,6 +88,7 @@ class Site:
     # rel → (stamp, md5) of every collection file as loaded, and when the stamps were taken
     stamps: dict[str, StampEntry] = field(default_factory=dict)
     stamps_taken_ns: int = 0
+    outside_links: list[str] = field(default_factory=list)  # collection symlinks skipped
 
     @property
     def source_lang(self) -> str:
@@ -129,7 +130,12 @@ def load_site(root: Path) -> Site:
     languages = _language_candidates(config)
     cache = FrontMatterCache.open(root)
     stamps = StampStore.open(root / CACHE_DIR)
-    for rel in iter_item_files(root, config, site.problems):
+    files, site.outside_links = collection_files(str(root), config.collection_dir)
+    site.problems.extend(
+        warning(Location(rel), "symlink leads outside the site; skipped")
+        for rel in site.outside_links
+    )
+    for rel in files:
         try:
             item, has_problems = read_item(root, rel, config, languages, cache, stamps)
         except ContentError as exc:
@@ -146,15 +152,6 @@ def load_site(root: Path) -> Site:
     site.stamps = stamps.fresh
     site.stamps_taken_ns = taken
     return site
-
-
-def iter_item_files(root: Path, config: SiteConfig, problems: list[Diagnostic]) -> Iterator[str]:
-    """Site-relative paths of the collection's Markdown files, sorted, never outside the site."""
-    found, outside = collection_files(str(root), config.collection_dir)
-    problems.extend(
-        warning(Location(rel), "symlink leads outside the site; skipped") for rel in outside
-    )
-    yield from found
 
 
 def read_item(

@@ -15,79 +15,66 @@ import hashlib
 import os
 import time
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
 from polyfolio.content.site import Site, load_site
-from polyfolio.diagnostics import ContentError, Diagnostic, Location, Report, error, warning
+from polyfolio.diagnostics import ContentError, Location, Report, error, warning
 from polyfolio.site import pages, views
 from polyfolio.site.body import BodyRenderer
 from polyfolio.site.cache import PageCache
+from polyfolio.site.freshness import Watch
 from polyfolio.site.groups import GroupJob, render_groups, reuse_cached
 from polyfolio.site.images import ImageStore
 from polyfolio.site.media import IMAGE_FOLDER, item_media
 from polyfolio.site.output import OutputFolder, check_output_folder
 from polyfolio.site.pages import STATIC_FOLDER, ItemMedia, RenderContext
 from polyfolio.site.plan import SitePlan, plan_site
+from polyfolio.site.result import DEFAULT_OUT, BuildResult
 from polyfolio.site.settings import BuildSettings, build_settings
 from polyfolio.site.sitemap import SitemapEntry, robots_txt, sitemap_xml
 from polyfolio.site.strings import read_sitetext, sitetext_strings, strings_for
 from polyfolio.site.theme import OVERRIDES, Theme
 from polyfolio.site.urls import SiteUrls
 
-DEFAULT_OUT = "_site"
 CACHE_DIR = ".polyfolio/cache"
 ASSETS = "assets"
 
 
-@dataclass(slots=True)
-class BuildResult:
-    out: Path
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    pages: int = 0
-    groups_rendered: int = 0
-    bodies_rendered: int = 0
-    images_made: int = 0
-    images_reused: int = 0
-    written: int = 0
-    unchanged: int = 0
-    deleted: list[str] = field(default_factory=list)
-    seconds: float = 0.0
-
-    @property
-    def errors(self) -> list[Diagnostic]:
-        return [d for d in self.diagnostics if d.is_error]
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-
-def build_site(root: Path, out: Path | None = None) -> BuildResult:
+def build_site(root: Path, out: Path | None = None, watch: Watch | None = None) -> BuildResult:
     """Build ``root`` into ``out`` (default ``root/_site``); raises OutputRefused for an unsafe
-    output folder before anything is written."""
+    output folder before anything is written.  When nothing changed since the last build, its
+    result stands (:mod:`polyfolio.site.freshness`; ``watch``: that check, made by the caller)."""
     with _long_lived_objects():
-        return _build_site(root, out)
+        return _build_site(root, out, watch)
 
 
-def _build_site(root: Path, out: Path | None) -> BuildResult:
-    started = time.perf_counter()
+def _build_site(root: Path, out: Path | None, watch: Watch | None) -> BuildResult:
     root = root.resolve()
+    watch = watch or Watch(root, out or root / DEFAULT_OUT)
+    started = watch.started
+    reused = watch.reuse()
+    if reused is not None:
+        return reused
     report = Report()
     try:
         site = load_site(root)
         settings = build_settings(site.config)
     except ContentError as exc:
         return BuildResult(out=out or root / DEFAULT_OUT, diagnostics=[exc.diagnostic])
+    watch.note_images(site)
     report.extend(site.problems)
     out_dir = check_output_folder(out or root / DEFAULT_OUT, root, _read_dirs(site))
+    watch.forget()
     gc.freeze()  # the loaded site lives as long as the build: see _long_lived_objects
     try:
-        return _build(site, settings, out_dir, report, started)
+        result = _build(site, settings, out_dir, report, started)
     except ContentError as exc:  # a broken template: reported like any content problem
         report.add(exc.diagnostic)
         return BuildResult(out=out_dir, diagnostics=list(report.sorted()))
+    watch.record(site, result)
+    return result
 
 
 @contextlib.contextmanager

@@ -1,8 +1,10 @@
 """Incremental builds are exact: after any sequence of edits, a warm build (page cache, image
-cache, previous output) writes the same tree as a cold build of the same files from scratch."""
+cache, previous output) writes the same tree as a cold build of the same files from scratch;
+the no-change path is taken exactly when nothing on disk changed."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -37,6 +39,23 @@ def _delete(rel: str) -> Edit:
     return lambda root: (root / rel).unlink(missing_ok=True)
 
 
+def _touch(rel: str) -> Edit:
+    """A new mtime (a second later), the same bytes."""
+
+    def edit(root: Path) -> None:
+        path = root / rel
+        if path.is_file():
+            later = path.stat().st_mtime_ns + 1_000_000_000
+            os.utime(path, ns=(later, later))
+
+    return edit
+
+
+def _delete_output(rel: str) -> Edit:
+    """Delete a built file by hand (the output folder is ``out`` beside the site)."""
+    return lambda root: (root.parent / "out" / rel).unlink(missing_ok=True)
+
+
 def _repaint(root: Path) -> None:
     Image.new("RGB", (640, 480), (200, 90, 40)).save(root / "assets" / "img" / "alpha.png")
 
@@ -63,6 +82,11 @@ EDITS: dict[str, Edit] = {
         "{{ item.body }}</div>\n",
     ),
     "add an asset": _write("assets/docs/price-list.txt", "prices\n"),
+    "rebuild without a change": lambda root: None,
+    "touch an item without changing it": _touch("_portfolio/alpha.md"),
+    "touch the config without changing it": _touch("_config.yml"),
+    "delete a built page by hand": _delete_output("portfolio/alpha/index.html"),
+    "delete the built home by hand": _delete_output("index.html"),
 }
 
 
@@ -82,15 +106,31 @@ def cold_build(root: Path, scratch: Path) -> dict[str, bytes]:
     return tree(scratch / "out")
 
 
+def on_disk(base: Path) -> dict[str, tuple[int, int, int, int]]:
+    """What a build could notice: every file of the site (but its caches) and of the output."""
+    return {
+        p.relative_to(base).as_posix(): (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
+        for folder in ("site", "out")
+        for p in sorted((base / folder).rglob("*"))
+        if p.is_file() and ".polyfolio" not in p.parts and (st := p.stat())
+    }
+
+
 def check_sequence(base: Path, names: list[str]) -> None:
     root = sites.make_site(base / "site")
     out = base / "out"
-    build_site(root, out)
+    last = build_site(root, out)
     for name in names:
+        before = on_disk(base)
         EDITS[name](root)
+        unchanged = on_disk(base) == before
         warm = build_site(root, out)
         assert tree(out) == cold_build(root, base / "cold"), f"after {name!r}"
         assert warm.groups_rendered <= 3, f"{name!r} re-rendered unrelated groups"
+        assert warm.reused_whole == (unchanged and last.ok), f"after {name!r}"
+        if warm.reused_whole:
+            assert warm.diagnostics == last.diagnostics
+        last = warm
 
 
 def test_every_edit_in_turn_rebuilds_exactly(tmp_path: Path) -> None:

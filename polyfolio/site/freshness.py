@@ -1,0 +1,294 @@
+"""The no-change rebuild: when nothing a build read has changed since the last build and every
+file it wrote is still in place, that build's output stands; its report is repeated without
+loading the site.
+
+Why this is safe: after each successful build a record lists everything the build depended on,
+stamped *before* the build read it: ``_config.yml``, ``_data/``, ``assets/`` and
+``_polyfolio/`` (every file, so an added or removed one counts), every collection file and the
+collection's listing, every image file referenced, polyfolio's own code, templates and static
+files, the interpreter and the folders its libraries are installed in (installing or upgrading a
+library changes its folder), the output folder and the home folder.  A stamp is (size, mtime,
+inode, ctime), which an edit always changes unless it falls in the clock tick of the stamp
+itself: for such "racy" entries (see :mod:`polyfolio.content.stamps`) the record keeps a hash of
+the content and compares that instead.  The record also lists the files the build wrote; the
+output folder's manifest must be untouched and each of them still there.  Anything else, or any
+doubt (no record, a foreign or corrupt one, an earlier build that failed or was interrupted, an
+error in the last build), means a full build, which is itself incremental.
+
+This module is imported by ``polyfolio build`` before the build itself, so it imports little.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import marshal
+import os
+import stat as stat_module
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import polyfolio
+from polyfolio.content.cache import CACHE_DIR
+from polyfolio.content.listing import collection_files
+from polyfolio.content.stamps import Stamp, now_ns, settled, stamp_of
+from polyfolio.diagnostics import Diagnostic, Level, Location
+from polyfolio.site.result import BuildResult
+
+if TYPE_CHECKING:
+    from polyfolio.content.site import Site
+
+_FORMAT = f"build-v1-py{sys.version_info.major}.{sys.version_info.minor}"
+# What a site's build reads besides its collection (config, data, assets, theme overrides).
+SITE_INPUTS = ("_config.yml", "_data", "assets", "_polyfolio")
+MANIFEST = ".polyfolio-manifest.json"  # polyfolio.site.output.MANIFEST, without importing it
+PACKAGE_DIR = Path(polyfolio.__file__).resolve().parent
+_NOT_CODE = frozenset({"examples", "__pycache__"})
+
+# A path's state: its stamp and, when the stamp was racy, a hash of its content; None: absent.
+State = tuple[Stamp, str] | None
+DiagnosticTuple = tuple[str, int, int, str, str, str | None]
+
+
+@dataclass(slots=True)
+class Watch:
+    """The inputs of one build of ``root`` into ``out``, as they are now, and the verdict on
+    the record of the last build.  Made before the build reads anything."""
+
+    root: Path
+    out: Path
+    started: float = field(default_factory=time.perf_counter)
+    taken_ns: int = field(default_factory=now_ns)
+    inputs: dict[str, State] = field(default_factory=dict)
+    images: dict[str, State] = field(default_factory=dict)
+    _verdict: BuildResult | None = None
+    _checked: bool = False
+
+    def __post_init__(self) -> None:
+        self.out = self.out.expanduser().resolve()
+        self.inputs = {path: _state(path, self.taken_ns) for path in _input_paths(self.root)}
+
+    @property
+    def record_path(self) -> Path:
+        name = hashlib.blake2b(str(self.out).encode(), digest_size=8).hexdigest()
+        return self.root / CACHE_DIR / f"build-{name}.marshal"
+
+    def reuse(self) -> BuildResult | None:
+        """The last build's result when it still stands, else None (asked once)."""
+        if not self._checked:
+            self._checked = True
+            record = _read_record(self.record_path)
+            if record is not None and self._stands(record):
+                result = record["result"]
+                self._verdict = BuildResult(
+                    out=self.out,
+                    diagnostics=[_diagnostic(t) for t in result["diagnostics"]],
+                    pages=result["pages"],
+                    images_reused=result["images"],
+                    unchanged=result["files"],
+                    seconds=time.perf_counter() - self.started,
+                    reused_whole=True,
+                )
+        return self._verdict
+
+    def forget(self) -> None:
+        """Drop the last record before a build changes the output folder."""
+        with contextlib.suppress(OSError):
+            os.unlink(self.record_path)
+
+    def note_images(self, site: Site) -> None:
+        """Stamp the image files the items refer to (before the build reads them)."""
+        self.images = {path: _state(path, self.taken_ns) for path in sorted(_image_paths(site))}
+
+    def record(self, site: Site, result: BuildResult) -> None:
+        """Remember what this build read and wrote, when its result can stand for the next."""
+        if not result.ok or result.out != self.out:
+            return
+        manifest = str(self.out / MANIFEST)
+        try:
+            outputs = _manifest_files(manifest)
+            manifest_stamp = stamp_of(os.stat(manifest))
+        except (OSError, ValueError):
+            return
+        payload = {
+            "format": _FORMAT,
+            "environment": _environment(self.root, self.out),
+            "taken": self.taken_ns,
+            "inputs": self.inputs,
+            "images": self.images,
+            "collection": {
+                "folder": site.config.collection_dir,
+                "taken": site.stamps_taken_ns,
+                "files": site.stamps,
+                "outside": site.outside_links,
+            },
+            "outputs": {"manifest": manifest_stamp, "files": outputs},
+            "result": {
+                "diagnostics": [_tuple(d) for d in result.diagnostics],
+                "pages": result.pages,
+                "images": result.images_made + result.images_reused,
+                "files": result.written + result.unchanged,
+            },
+        }
+        from polyfolio.atomicfile import write_bytes_atomic  # not needed when nothing changed
+
+        with contextlib.suppress(OSError):
+            write_bytes_atomic(self.record_path, marshal.dumps(payload), durable=False)
+
+    def _stands(self, record: dict[str, Any]) -> bool:
+        return (
+            record["environment"] == _environment(self.root, self.out)
+            and _inputs_stand(record["inputs"], record["taken"], self.inputs)
+            and _images_stand(record["images"], record["taken"])
+            and _outputs_stand(self.out, record["outputs"])
+            and _collection_stands(self.root, record["collection"])
+        )
+
+
+def _input_paths(root: Path) -> Iterator[str]:
+    """Every file and folder whose change could change the output, besides the collection and
+    images: the site's inputs, polyfolio's code and theme, the library folders."""
+    for name in SITE_INPUTS:
+        yield from _tree(os.path.join(root, name))
+    yield from _tree(str(PACKAGE_DIR))
+    yield from (os.path.abspath(entry) for entry in _library_path() if entry)
+
+
+def _tree(top: str) -> Iterator[str]:
+    """``top`` itself (a file, a folder or absent) and everything under it, sorted."""
+    yield top
+    for folder, dirs, files in os.walk(top):
+        dirs[:] = sorted(d for d in dirs if d not in _NOT_CODE)
+        yield from (os.path.join(folder, name) for name in sorted(files))
+
+
+def _state(path: str, taken_ns: int) -> State:
+    try:
+        stamp = stamp_of(os.stat(path))
+    except OSError:
+        return None
+    return stamp, "" if settled(stamp, taken_ns) else _content_hash(path) or "unreadable"
+
+
+def _content_hash(path: str) -> str | None:
+    """A file's bytes or a folder's listing, hashed (for stamps too recent to vouch); None
+    when unreadable."""
+    try:
+        if os.path.isdir(path):
+            data = "\0".join(sorted(os.listdir(path))).encode()
+        else:
+            with open(path, "rb") as handle:
+                data = handle.read()
+    except OSError:
+        return None
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _inputs_stand(recorded: dict[str, State], taken_ns: int, now: dict[str, State]) -> bool:
+    if recorded.keys() != now.keys():  # a file added or removed
+        return False
+    return all(_same(path, was, now[path], taken_ns) for path, was in recorded.items())
+
+
+def _images_stand(recorded: dict[str, State], taken_ns: int) -> bool:
+    return all(_same(path, was, _state(path, taken_ns), taken_ns) for path, was in recorded.items())
+
+
+def _same(path: str, was: State, now: State, taken_ns: int) -> bool:
+    if was is None or now is None:
+        return was is now
+    if tuple(was[0]) != now[0]:
+        return False
+    return settled(now[0], taken_ns) or was[1] == (_content_hash(path) or "?")
+
+
+def _collection_stands(root: Path, recorded: dict[str, Any]) -> bool:
+    files: dict[str, tuple[Stamp, str]] = recorded["files"]
+    found, outside = collection_files(str(root), recorded["folder"])
+    if found != sorted(files) or outside != recorded["outside"]:
+        return False
+    taken = recorded["taken"]
+    for rel in found:
+        stamp, md5 = files[rel]
+        path = os.path.join(root, rel)
+        try:
+            now = stamp_of(os.stat(path))
+        except OSError:
+            return False
+        if tuple(stamp) != now:
+            return False
+        if not settled(now, taken) and _md5(path) != md5:
+            return False
+    return True
+
+
+def _md5(path: str) -> str:
+    with open(path, "rb") as handle:
+        return hashlib.md5(handle.read(), usedforsecurity=False).hexdigest()
+
+
+def _outputs_stand(out: Path, recorded: dict[str, Any]) -> bool:
+    """The manifest untouched and every file of it still a file."""
+    base = str(out)
+    try:
+        if stamp_of(os.stat(f"{base}/{MANIFEST}")) != tuple(recorded["manifest"]):
+            return False
+        return all(
+            stat_module.S_ISREG(os.stat(f"{base}/{rel}").st_mode) for rel in recorded["files"]
+        )
+    except OSError:
+        return False
+
+
+def _manifest_files(path: str) -> list[str]:
+    import json  # only when recording
+
+    with open(path, "rb") as handle:
+        files = json.loads(handle.read())["files"]
+    return sorted(files)
+
+
+def _environment(root: Path, out: Path) -> tuple[str, ...]:
+    home = os.path.expanduser("~")
+    return (sys.version, sys.executable, *_library_path(), str(root), str(out), home)
+
+
+def _library_path() -> list[str]:
+    """Where libraries are imported from: ``sys.path`` but its first entry, the script's or
+    the current folder, which holds the user's files (and changes as they work)."""
+    return sys.path[1:]
+
+
+def _image_paths(site: Site) -> set[str]:
+    from polyfolio.content.assets import asset_ref
+    from polyfolio.content.frontmatter import lookup
+
+    values: set[str] = set()
+    for item in site.items:
+        for keys in (("image",), ("caption", "thumbnail")):
+            value = lookup(item.data, keys)
+            if isinstance(value, str) and value.strip():
+                values.add(value)
+    refs = (asset_ref(value, site.root) for value in values)
+    return {os.path.join(site.root, ref.rel) for ref in refs if ref.rel is not None}
+
+
+def _read_record(path: Path) -> dict[str, Any] | None:
+    with contextlib.suppress(OSError, EOFError, ValueError, TypeError):
+        record = marshal.loads(path.read_bytes())
+        if isinstance(record, dict) and record.get("format") == _FORMAT:
+            return record
+    return None
+
+
+def _tuple(d: Diagnostic) -> DiagnosticTuple:
+    return (d.location.path, d.location.line, d.location.col, d.level.value, d.message, d.hint)
+
+
+def _diagnostic(t: Iterable[Any]) -> Diagnostic:
+    path, line, col, level, message, hint = t
+    return Diagnostic(Location(path, line, col), Level(level), message, hint)

@@ -1,0 +1,35 @@
+"""What a build reports: its output folder, diagnostics and counts (apart from the build, so
+the no-change path can answer without importing it), and where it writes by default."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from polyfolio.diagnostics import Diagnostic
+
+DEFAULT_OUT = "_site"
+
+
+@dataclass(slots=True)
+class BuildResult:
+    out: Path
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    pages: int = 0
+    groups_rendered: int = 0
+    bodies_rendered: int = 0
+    images_made: int = 0
+    images_reused: int = 0
+    written: int = 0
+    unchanged: int = 0
+    deleted: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    reused_whole: bool = False  # nothing changed: the last build's output and report stand
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.is_error]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
