@@ -215,7 +215,8 @@ def identify(
     bytes when they were read, else they are read from ``path`` on first use)."""
     parts = rel.split("/")[1:]  # below the collection folder
     stem, suffix_lang = _split_language_suffix(parts[-1], languages)
-    folder_lang = next((p for p in reversed(parts[:-1]) if p in languages), None)
+    folders = parts[:-1]
+    folder_lang = next((p for p in reversed(folders) if p in languages), None) if folders else None
     page_id = _given(data.get("page_id"))
     lang = _given(data.get("lang"))
     return Item(
@@ -224,12 +225,8 @@ def identify(
         lang=lang or suffix_lang or folder_lang or config.source_lang,
         data=data,
         md5=md5,
-        id_from="page_id" if _given(page_id) else "file name",
-        lang_from="lang"
-        if _given(lang)
-        else "path"
-        if suffix_lang or folder_lang
-        else "source language",
+        id_from="page_id" if page_id else "file name",
+        lang_from="lang" if lang else "path" if suffix_lang or folder_lang else "source language",
         path=path,
         loaded=raw,
     )

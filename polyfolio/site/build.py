@@ -175,7 +175,8 @@ def _site_files(ctx: RenderContext, media: Mapping[str, ItemMedia]) -> dict[str,
     for lang in ctx.plan.languages:
         cards = pages.home_cards(ctx, lang, media)
         files[ctx.urls.home_path(lang)] = SiteFile(
-            _key(ctx, "home", lang, cards), partial(pages.render_home, ctx, lang, cards)
+            _key(ctx, "home", lang, [views.card_key(card) for card in cards]),
+            partial(pages.render_home, ctx, lang, cards),
         )
         files[ctx.urls.not_found_path(lang)] = SiteFile(
             _key(ctx, "404", lang), partial(pages.render_not_found, ctx, lang)

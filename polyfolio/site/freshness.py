@@ -144,8 +144,8 @@ class Watch:
             record["environment"] == _environment(self.root, self.out)
             and _inputs_stand(record["inputs"], record["taken"], self.inputs)
             and _images_stand(record["images"], record["taken"])
-            and _outputs_stand(self.out, record["outputs"])
             and _collection_stands(self.root, record["collection"])
+            and _outputs_stand(self.out, record["outputs"])
         )
 
 

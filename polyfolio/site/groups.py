@@ -50,7 +50,7 @@ def group_key(job: GroupJob, page_id: str) -> str:
         item = page.item
         digest.update(
             f"\0{lang}\0{item.rel}\0{item.md5}\0{page.fallback}\0{page.stale}\0"
-            f"{job.media[item.rel]!r}".encode()
+            f"{job.media[item.rel].key()!r}".encode()
         )
     return digest.hexdigest()
 

@@ -74,6 +74,10 @@ class ItemMedia:
     image: ImageView | None
     thumbnail: ImageView | None
 
+    def key(self) -> tuple[object, ...]:
+        """Every field, as plain tuples (for cache keys)."""
+        return (views.image_key(self.image), views.image_key(self.thumbnail))
+
 
 def home_cards(ctx: RenderContext, lang: str, media: Mapping[str, ItemMedia]) -> list[CardView]:
     return [

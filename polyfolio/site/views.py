@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cached_property
+from operator import attrgetter
 from typing import Any
 
 from markupsafe import Markup
@@ -69,6 +70,22 @@ class CardView:
     subtitle: str
     thumbnail: ImageView | None
     content_lang: str | None
+
+
+# Cache keys hash views as plain tuples of their fields: a dataclass repr costs several times
+# more, thousands of times per build.  Built from the field lists, so a new field is keyed too.
+_IMAGE_FIELDS = attrgetter(*(f.name for f in fields(ImageView)))
+_CARD_FIELDS = attrgetter(*(f.name for f in fields(CardView) if f.name != "thumbnail"))
+
+PlainKey = tuple[object, ...]
+
+
+def image_key(view: ImageView | None) -> PlainKey | None:
+    return None if view is None else _IMAGE_FIELDS(view)
+
+
+def card_key(card: CardView) -> PlainKey:
+    return (_CARD_FIELDS(card), image_key(card.thumbnail))
 
 
 @dataclass(frozen=True, slots=True)
