@@ -207,6 +207,7 @@ def add_heading_ids(out: str) -> str:
     unescaped), unique in the body with -1, -2… in document order.  Headings the author wrote
     in raw HTML get one too: the output does not tell them apart, and an anchor does no harm."""
     used: set[str] = set()
+    tried: dict[str, int] = {}
 
     def with_id(match: re.Match[str]) -> str:
         attrs, inner = match["attrs"], match["inner"]
@@ -217,17 +218,25 @@ def add_heading_ids(out: str) -> str:
             used.add(_attr_value(given))
             return match[0]
         text = html.unescape(_ANY_TAG.sub("", inner) if "<" in inner else inner)
-        slug = _unique(slugify(text), used)  # only word characters and "-": nothing to escape
+        slug = _unique(
+            slugify(text), used, tried
+        )  # only word characters and "-": nothing to escape
         tag = match["tag"]
         return f'<{tag}{attrs} id="{slug}">{inner}</{tag}>'
 
     return _HEADING.sub(with_id, out)
 
 
-def _unique(slug: str, used: set[str]) -> str:
-    candidate, number = slug, 1
+def _unique(slug: str, used: set[str], tried: dict[str, int]) -> str:
+    """``slug``, or the first of ``slug-1``, ``slug-2``… not used yet (``tried`` remembers where
+    each slug's search ended, so many equal headings cost linear time, not quadratic)."""
+    candidate, number = slug, tried.get(slug, 0)
+    if number:
+        candidate = f"{slug}-{number}"
     while candidate in used:
-        candidate, number = f"{slug}-{number}", number + 1
+        number += 1
+        candidate = f"{slug}-{number}"
+    tried[slug] = number + 1 if number else 1
     used.add(candidate)
     return candidate
 

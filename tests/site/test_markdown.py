@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from polyfolio.content.document import parse_document
@@ -80,6 +82,21 @@ def test_parse_ial(text: str, expected: list[tuple[str, str]] | None) -> None:
 )
 def test_slugify(title: str, slug: str) -> None:
     assert slugify(title) == slug
+
+
+@given(st.lists(st.sampled_from(["a", "a-1", "a 2", "b", "A", "???", "section"]), max_size=12))
+def test_heading_ids_are_unique_in_document_order(titles: list[str]) -> None:
+    """Ids as mdit-py-plugins' anchors numbers them: the first free of slug, slug-1, slug-2…"""
+    html = RENDERER.render("".join(f"## {title}\n\n" for title in titles))
+    used: set[str] = set()
+    expected = []
+    for title in titles:
+        slug, candidate, number = slugify(title), slugify(title), 1
+        while candidate in used:
+            candidate, number = f"{slug}-{number}", number + 1
+        used.add(candidate)
+        expected.append(candidate)
+    assert re.findall(r'<h2 id="([^"]*)">', html) == expected
 
 
 def test_commonmark_spec() -> None:
