@@ -155,7 +155,7 @@ def apply_ials(out: str) -> str:
     Right to left, so IALs stacked above one block all reach it."""
     for match in reversed(list(_IAL_ENDING.finditer(out))):
         start = match.start()
-        whole = match["close"] is not None and out.startswith("<p>", start - 3)
+        whole = match["close"] is not None and start >= 3 and out.startswith("<p>", start - 3)
         last = start > 0 and out[start - 1] == "\n"
         attrs = parse_ial(html.unescape(match["ial"])) if whole or last else None
         if attrs is None:
