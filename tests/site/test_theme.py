@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
-from polyfolio.site.theme import BUILT_IN_STATIC, BUILT_IN_TEMPLATES
+from polyfolio.site.theme import BUILT_IN_STATIC, BUILT_IN_TEMPLATES, TEMPLATE_CACHE, Theme
+from tests.shared_data import write_site
 
 THEME_FILES = sorted([*BUILT_IN_TEMPLATES.iterdir(), *BUILT_IN_STATIC.iterdir()])
 
@@ -38,3 +40,17 @@ def test_every_template_escapes_by_default() -> None:
         text = path.read_text("utf-8")
         # Only the rendered body (the author's own Markdown) may be marked safe.
         assert "|safe" not in text.replace(" ", "") and "autoescape false" not in text, path.name
+
+
+def test_compiled_templates_are_kept_per_theme_version(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    write_site(site, {"_polyfolio/templates/image.html": '<img alt="{{ alt }}">\n'})
+    stale = site / TEMPLATE_CACHE / "0123456789abcdef-old.cache"
+    stale.parent.mkdir(parents=True)
+    stale.write_bytes(b"an earlier version's")
+    theme = Theme(site)
+    assert theme.render("image.html", alt="a") == '<img alt="a">\n'
+    kept = sorted(p.name for p in (site / TEMPLATE_CACHE).iterdir())
+    assert len(kept) == 1 and kept[0].startswith(theme.version[:16])
+    write_site(site, {"_polyfolio/templates/image.html": '<img alt="{{ alt }}!">\n'})
+    assert Theme(site).render("image.html", alt="a") == '<img alt="a!">\n'  # a new theme version
