@@ -68,11 +68,14 @@ class StampStore:
 
     def md5(self, rel: str, stamp: Stamp) -> str | None:
         """The md5 recorded for ``rel`` when its stamp is unchanged and settled, else None."""
-        entry = self.entries.get(rel)
-        if entry is None or tuple(entry[0]) != stamp or not settled(stamp, self.taken_ns):
+        try:
+            known, md5 = self.entries[rel]
+            if tuple(known) != stamp or not settled(stamp, self.taken_ns) or type(md5) is not str:
+                return None
+        except (KeyError, TypeError, ValueError):  # unknown, or a damaged entry
             return None
-        self.fresh[rel] = entry
-        return entry[1]
+        self.fresh[rel] = (stamp, md5)
+        return md5
 
     def put(self, rel: str, stamp: Stamp, md5: str) -> None:
         self.fresh[rel] = (stamp, md5)

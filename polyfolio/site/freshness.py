@@ -27,7 +27,7 @@ import os
 import stat as stat_module
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -42,7 +42,7 @@ from polyfolio.site.result import BuildResult
 if TYPE_CHECKING:
     from polyfolio.content.site import Site
 
-_FORMAT = f"build-v1-py{sys.version_info.major}.{sys.version_info.minor}"
+_FORMAT = f"build-v2-py{sys.version_info.major}.{sys.version_info.minor}"
 # What a site's build reads besides its collection (config, data, assets, theme overrides).
 SITE_INPUTS = ("_config.yml", "_data", "assets", "_polyfolio")
 MANIFEST = ".polyfolio-manifest.json"  # polyfolio.site.output.MANIFEST, without importing it
@@ -82,7 +82,7 @@ class Watch:
         if not self._checked:
             self._checked = True
             record = _read_record(self.record_path)
-            if record is not None and self._stands(record):
+            if record is not None and _intact(lambda: self._stands(record)):
                 result = record["result"]
                 self._verdict = BuildResult(
                     out=self.out,
@@ -116,6 +116,7 @@ class Watch:
             return
         payload = {
             "format": _FORMAT,
+            "out": str(self.out),
             "environment": _environment(self.root, self.out),
             "taken": self.taken_ns,
             "inputs": self.inputs,
@@ -138,6 +139,7 @@ class Watch:
 
         with contextlib.suppress(OSError):
             write_bytes_atomic(self.record_path, marshal.dumps(payload), durable=False)
+            _drop_orphans(self.record_path)
 
     def _stands(self, record: dict[str, Any]) -> bool:
         return (
@@ -275,6 +277,26 @@ def _image_paths(site: Site) -> set[str]:
                 values.add(value)
     refs = (asset_ref(value, site.root) for value in values)
     return {os.path.join(site.root, ref.rel) for ref in refs if ref.rel is not None}
+
+
+def _drop_orphans(kept: Path) -> None:
+    """Remove the records of output folders that are gone (``serve`` builds into a new
+    temporary folder each time), so they do not pile up in the cache."""
+    for path in kept.parent.glob("build-*.marshal"):
+        if path != kept:
+            record = _read_record(path)
+            out = record.get("out") if record is not None else None
+            if not isinstance(out, str) or not os.path.isfile(os.path.join(out, MANIFEST)):
+                path.unlink(missing_ok=True)
+
+
+def _intact(check: Callable[[], bool]) -> bool:
+    """A check over a record of the right format whose contents are not what we write (a
+    foreign or damaged file) fails instead of raising."""
+    try:
+        return check()
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError):
+        return False
 
 
 def _read_record(path: Path) -> dict[str, Any] | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import marshal
 import os
 import time
 from pathlib import Path
@@ -120,3 +121,14 @@ def test_a_corrupt_stamp_file_is_ignored(tmp_path: Path, later: None, garbage: b
     site = load_site(root)
     assert _titles(site) == {"_portfolio/a.md": "Alpha", "_portfolio/b.md": "Beta"}
     assert all(item.loaded is not None for item in site.items)
+
+
+def test_damaged_entries_are_ignored(tmp_path: Path, later: None) -> None:
+    root = _site(tmp_path)
+    load_site(root)
+    path = root / CACHE_DIR / STAMP_FILE
+    payload = marshal.loads(path.read_bytes())
+    payload["entries"] = {"_portfolio/a.md": 5, "_portfolio/b.md": ((1, 2), None, 3)}
+    path.write_bytes(marshal.dumps(payload))
+    site = load_site(root)
+    assert _titles(site) == {"_portfolio/a.md": "Alpha", "_portfolio/b.md": "Beta"}

@@ -3,9 +3,12 @@ reports what a full rebuild would have reported."""
 
 from __future__ import annotations
 
+import marshal
 import os
+import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -58,11 +61,26 @@ def test_a_build_with_errors_is_never_reused(tmp_path: Path) -> None:
     assert again.diagnostics == first.diagnostics
 
 
-@pytest.mark.parametrize("garbage", [b"", b"\x00\x01", b"{not marshal"])
-def test_a_corrupt_record_means_a_full_build(tmp_path: Path, garbage: bytes) -> None:
+def _damaged(record: bytes) -> bytes:
+    """A record of the right format with the wrong contents."""
+    payload = marshal.loads(record)
+    payload["inputs"] = [1, 2]
+    payload["collection"] = {"files": None}
+    return marshal.dumps(payload)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [lambda _: b"", lambda _: b"\x00\x01", lambda _: b"{not marshal", _damaged],
+    ids=["empty", "binary", "text", "damaged"],
+)
+def test_a_corrupt_record_means_a_full_build(
+    tmp_path: Path, damage: Callable[[bytes], bytes]
+) -> None:
     root, out = sites.make_site(tmp_path / "site"), tmp_path / "out"
     build_site(root, out)
-    _record(root, out).write_bytes(garbage)
+    record = _record(root, out)
+    record.write_bytes(damage(record.read_bytes()))
     assert not build_site(root, out).reused_whole
     assert build_site(root, out).reused_whole
 
@@ -73,6 +91,16 @@ def test_each_output_folder_has_its_own_record(tmp_path: Path) -> None:
     build_site(root, tmp_path / "two")
     assert build_site(root, tmp_path / "one").reused_whole
     assert build_site(root, tmp_path / "two").reused_whole
+
+
+def test_the_record_of_a_removed_output_folder_is_dropped(tmp_path: Path) -> None:
+    root = sites.make_site(tmp_path / "site")
+    build_site(root, tmp_path / "one")
+    build_site(root, tmp_path / "two")
+    shutil.rmtree(tmp_path / "one")
+    build_site(root, tmp_path / "three")
+    records = {path.name for path in _record(root, tmp_path).parent.glob("build-*")}
+    assert records == {_record(root, tmp_path / out).name for out in ("two", "three")}
 
 
 def test_an_image_outside_assets_is_watched(tmp_path: Path) -> None:
