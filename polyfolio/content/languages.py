@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from polyfolio.content.tagfacts import TagFacts, ask_langcodes
+from polyfolio.content.tagfacts import TagFacts, ask_langcodes, shipped_facts
 
 # Country codes that sites use as language codes and that are not valid language subtags.
 COUNTRY_AS_LANGUAGE: Mapping[str, str] = {
@@ -31,8 +31,9 @@ COUNTRY_AS_LANGUAGE: Mapping[str, str] = {
 
 @lru_cache(maxsize=256)
 def _facts(code: str) -> TagFacts:
-    # langcodes and its data cost ~25 ms to import; only commands that judge codes pay it.
-    return ask_langcodes(code, named=False)
+    # langcodes and its data cost ~25 ms to import; only codes outside the shipped table pay it.
+    shipped = shipped_facts().get(code)
+    return shipped if shipped is not None else ask_langcodes(code, named=False)
 
 
 def is_valid_tag(code: str) -> bool:
@@ -73,7 +74,7 @@ class LanguageCodes:
     def display_name(self, code: str) -> str:
         """The language's own name for itself (``Ελληνικά``), for language switchers."""
         tag = self.to_bcp47(code)
-        known = self.known.get(tag)
+        known = self.known.get(tag) or shipped_facts().get(tag)
         if known is not None:
             name = known.autonym
         elif self.is_valid(tag):

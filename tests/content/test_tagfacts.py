@@ -1,15 +1,27 @@
-"""langcodes' verdicts on the site's codes are cached between runs and give the same answers."""
+"""langcodes' verdicts on the site's codes: shipped for common codes, cached between runs for
+the rest, and the same answers either way."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from polyfolio.content import tagfacts
 from polyfolio.content.config import load_config
-from polyfolio.content.tagfacts import CACHE_FILE, TagFacts, ask_langcodes, tag_facts
+from polyfolio.content.tagfacts import (
+    CACHE_FILE,
+    SHIPPED_TABLE,
+    TagFacts,
+    ask_langcodes,
+    shipped_facts,
+    tag_facts,
+)
 from polyfolio.diagnostics import ContentError
+from tools.language_table import codes, table
+
+RARE = "tlh"  # Klingon: valid, and outside the shipped table
 
 CONFIG = "polyfolio:\n  source_lang: en\n  languages: [en, gr, pt-br]\n  bcp47:\n    gr: {tag}\n"
 
@@ -39,21 +51,49 @@ def test_facts_are_langcodes_verdicts(code: str, facts: TagFacts) -> None:
     assert ask_langcodes(code) == facts
 
 
+def test_common_codes_are_answered_without_langcodes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _refuse_langcodes(monkeypatch)
+    config = load_config(_site(tmp_path))
+    assert config.codes.to_bcp47("pt-br") == "pt-BR"
+    assert [config.codes.display_name(c) for c in ("en", "gr", "pt-br")] == [
+        "English",
+        "Ελληνικά",
+        "Português (Brasil)",
+    ]
+    assert not (tmp_path / CACHE_FILE).exists()  # nothing was asked, nothing to keep
+
+
+def test_shipped_table_is_the_installed_langcodes_verdicts() -> None:
+    """The table must be regenerated (python -m tools.language_table) when it disagrees."""
+    fresh = table()
+    rows = fresh["facts"]
+    assert isinstance(rows, dict)
+    assert {code: (valid, standard) for code, (valid, standard, _) in rows.items()} == {
+        code: (fact.valid, fact.standard) for code, fact in shipped_facts().items()
+    }
+    assert set(codes()) <= shipped_facts().keys()
+    shipped_with = json.loads(SHIPPED_TABLE.read_text("utf-8"))["generated_with"]
+    if fresh["generated_with"] == shipped_with:  # names change with language_data releases
+        names = {code: name for code, (_, _, name) in rows.items()}
+        assert {code: fact.autonym for code, fact in shipped_facts().items()} == names
+
+
 def test_second_load_does_not_ask_langcodes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    root = _site(tmp_path)
+    root = tmp_path
+    (root / "_config.yml").write_text(
+        f"polyfolio:\n  source_lang: en\n  languages: [en, {RARE}]\n", encoding="utf-8"
+    )
     first = load_config(root)
     assert (root / CACHE_FILE).is_file()
+    assert first.codes.display_name(RARE) == "Klingon"
     _refuse_langcodes(monkeypatch)
     second = load_config(root)
-    for code in ("en", "gr", "pt-br"):
-        assert second.codes.to_bcp47(code) == first.codes.to_bcp47(code)
-    assert second.codes.to_bcp47("pt-br") == "pt-BR"
-    assert second.codes.is_known("gr")
-    names = [second.codes.display_name(code) for code in ("en", "gr", "pt-br")]
-    assert names == [first.codes.display_name(code) for code in ("en", "gr", "pt-br")]
-    assert names == ["English", "Ελληνικά", "Português (Brasil)"]
+    assert second.codes.is_known(RARE)
+    assert second.codes.display_name(RARE) == "Klingon"
 
 
 def test_bad_override_is_located_also_from_the_cache(
@@ -71,10 +111,10 @@ def test_bad_override_is_located_also_from_the_cache(
 
 @pytest.mark.parametrize("damage", [b"\x00garbage", b""])
 def test_damaged_cache_is_asked_again(tmp_path: Path, damage: bytes) -> None:
-    tag_facts(tmp_path, ["en"])
+    tag_facts(tmp_path, [RARE])
     (tmp_path / CACHE_FILE).write_bytes(damage)
-    assert tag_facts(tmp_path, ["en", "gr"]) == {
-        "en": TagFacts(True, "en", "English"),
+    assert tag_facts(tmp_path, [RARE, "gr"]) == {
+        RARE: TagFacts(True, RARE, "Klingon"),
         "gr": TagFacts(False, "gr"),
     }
 
@@ -82,7 +122,7 @@ def test_damaged_cache_is_asked_again(tmp_path: Path, damage: bytes) -> None:
 def test_another_langcodes_installation_is_asked_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    tag_facts(tmp_path, ["en"])
+    tag_facts(tmp_path, [RARE])
     monkeypatch.setattr(tagfacts, "_langcodes_stamp", lambda: "another installation")
     asked: list[str] = []
 
@@ -91,5 +131,5 @@ def test_another_langcodes_installation_is_asked_again(
         return TagFacts(True, code)
 
     monkeypatch.setattr(tagfacts, "ask_langcodes", ask)
-    tag_facts(tmp_path, ["en"])
-    assert asked == ["en"]
+    tag_facts(tmp_path, [RARE, "en"])
+    assert asked == [RARE]
