@@ -135,9 +135,9 @@ def load_site(root: Path) -> Site:
         warning(Location(rel), "symlink leads outside the site; skipped")
         for rel in site.outside_links
     )
-    for rel in files:
+    for rel, stat in files.items():
         try:
-            item, has_problems = read_item(root, rel, config, languages, cache, stamps)
+            item, has_problems = read_item(root, rel, config, languages, cache, stamps, stat)
         except ContentError as exc:
             site.problems.append(exc.diagnostic)
         except OSError as exc:
@@ -161,13 +161,17 @@ def read_item(
     languages: LanguageCandidates,
     cache: FrontMatterCache | None = None,
     stamps: StampStore | None = None,
+    stat: os.stat_result | None = None,
 ) -> tuple[Item, bool]:
     """Read one item; also say whether its front matter had problems (e.g. duplicate keys).
 
     A file whose stamp vouches for it (see :mod:`polyfolio.content.stamps`) and whose front
-    matter is cached is not read at all: its bytes are read when first asked for."""
-    path = os.path.join(root, rel)
-    md5 = stamps.md5(rel, stamp_of(os.stat(path))) if stamps is not None else None
+    matter is cached is not read at all: its bytes are read when first asked for.  ``stat``:
+    the file's, when the listing took it."""
+    path = f"{root}/{rel}"
+    md5 = None
+    if stamps is not None:
+        md5 = stamps.md5(rel, stamp_of(stat or os.stat(path)))
     cached = cache.get(md5) if cache and md5 else None
     raw = None
     if cached is None or md5 is None:

@@ -211,19 +211,17 @@ def _same(path: str, was: State, now: State, taken_ns: int) -> bool:
 def _collection_stands(root: Path, recorded: dict[str, Any]) -> bool:
     files: dict[str, tuple[Stamp, str]] = recorded["files"]
     found, outside = collection_files(str(root), recorded["folder"])
-    if found != sorted(files) or outside != recorded["outside"]:
+    if found.keys() != files.keys() or outside != recorded["outside"]:
         return False
     taken = recorded["taken"]
-    for rel in found:
-        stamp, md5 = files[rel]
-        path = os.path.join(root, rel)
-        try:
-            now = stamp_of(os.stat(path))
-        except OSError:
+    for rel, stat in found.items():
+        if stat is None:
             return False
+        stamp, md5 = files[rel]
+        now = stamp_of(stat)
         if tuple(stamp) != now:
             return False
-        if not settled(now, taken) and _md5(path) != md5:
+        if not settled(now, taken) and _md5(f"{root}/{rel}") != md5:
             return False
     return True
 
