@@ -14,14 +14,12 @@ import gc
 import hashlib
 import os
 import time
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
-from functools import partial
+from collections.abc import Iterator
 from pathlib import Path
 
 from polyfolio.content.site import Site, load_site
 from polyfolio.diagnostics import ContentError, Location, Report, error, warning
-from polyfolio.site import pages, views
+from polyfolio.site import views
 from polyfolio.site.body import BodyRenderer
 from polyfolio.site.cache import PageCache
 from polyfolio.site.freshness import Watch
@@ -29,11 +27,11 @@ from polyfolio.site.groups import GroupJob, render_groups, reuse_cached
 from polyfolio.site.images import ImageStore
 from polyfolio.site.media import IMAGE_FOLDER, item_media
 from polyfolio.site.output import OutputFolder, check_output_folder
-from polyfolio.site.pages import STATIC_FOLDER, ItemMedia, RenderContext
+from polyfolio.site.pages import STATIC_FOLDER, RenderContext
 from polyfolio.site.plan import SitePlan, plan_site
 from polyfolio.site.result import DEFAULT_OUT, BuildResult
 from polyfolio.site.settings import BuildSettings, build_settings
-from polyfolio.site.sitemap import SitemapEntry, robots_txt, sitemap_xml
+from polyfolio.site.sitefiles import site_files
 from polyfolio.site.strings import read_sitetext, sitetext_strings, strings_for
 from polyfolio.site.theme import OVERRIDES, Theme
 from polyfolio.site.urls import SiteUrls
@@ -106,32 +104,26 @@ def _build(
     bodies = BodyRenderer(_liquid_site(site), settings.raw_html, ctx.urls.url(""))
     job = GroupJob(ctx, media, bodies)
 
-    # Site-wide pages whose inputs changed are rendered before anything is written.
+    # Site-wide files whose inputs changed are made with the item groups that changed.
     output = OutputFolder(out_dir)
-    site_files = _site_files(ctx, media)
-    fresh = {
-        rel: file.make().encode()
-        for rel, file in site_files.items()
-        if not output.has_unchanged(rel, file.key)
-    }
+    files = site_files(ctx, media)
+    stale = {rel: f for rel, f in files.items() if not output.has_unchanged(rel, f.key)}
     copies = dict(_site_assets(root))
     copies.update({f"{STATIC_FOLDER}/{n}": p for n, p in ctx.theme.static_files.items()})
     copies.update({f"{IMAGE_FOLDER}/{v.name}": store.variant_path(v) for v in store.variants()})
 
     # Write: item groups from the cache or rendered (in two processes when many), then the rest.
-    output.begin([*site_files, *copies, *_item_paths(ctx)])
+    output.begin([*files, *copies, *_item_paths(ctx)])
     cache = PageCache.open(root / CACHE_DIR)
     todo, cached_problems = reuse_cached(job, cache, output, plan.order)
     report.extend(cached_problems)
-    rendered = render_groups(job, output, todo)
+    rendered = render_groups(job, output, todo, stale)
     output.absorb(rendered.files, rendered.written, rendered.unchanged, rendered.conflicts)
     for page_id, entry in rendered.entries.items():
         cache.keep(page_id, entry)
         report.extend(entry.problems())
-    for rel, file in site_files.items():
-        if rel in fresh:
-            output.write(rel, fresh[rel], file.key)
-        else:
+    for rel, file in files.items():
+        if rel not in stale:
             output.keep(rel, file.key)
     for rel, source in copies.items():
         stat = source.stat()
@@ -159,41 +151,6 @@ def _build(
 
 def _is_page(rel: str) -> bool:
     return rel.endswith(".html")
-
-
-@dataclass(frozen=True, slots=True)
-class SiteFile:
-    """A site-wide file: a key hashing its inputs, and how to make it when the key changed."""
-
-    key: str
-    make: Callable[[], str]
-
-
-def _site_files(ctx: RenderContext, media: Mapping[str, ItemMedia]) -> dict[str, SiteFile]:
-    """Homes, 404 pages, sitemap and robots.txt."""
-    files: dict[str, SiteFile] = {}
-    for lang in ctx.plan.languages:
-        cards = pages.home_cards(ctx, lang, media)
-        files[ctx.urls.home_path(lang)] = SiteFile(
-            _key(ctx, "home", lang, [views.card_key(card) for card in cards]),
-            partial(pages.render_home, ctx, lang, cards),
-        )
-        files[ctx.urls.not_found_path(lang)] = SiteFile(
-            _key(ctx, "404", lang), partial(pages.render_not_found, ctx, lang)
-        )
-    if not ctx.settings.default_lang_at_root:
-        files["index.html"] = SiteFile(_key(ctx, "root"), partial(pages.render_root_redirect, ctx))
-    translations = [(page_id, ctx.plan.translations(page_id)) for page_id in ctx.plan.order]
-    files["sitemap.xml"] = SiteFile(
-        _key(ctx, "sitemap", translations), lambda: sitemap_xml(_sitemap_entries(ctx))
-    )
-    robots = robots_txt(ctx.urls.absolute(ctx.urls.url("sitemap.xml")))
-    files["robots.txt"] = SiteFile(_key(ctx, robots), lambda: robots)
-    return files
-
-
-def _key(ctx: RenderContext, *inputs: object) -> str:
-    return hashlib.blake2b(repr((ctx.key, inputs)).encode(), digest_size=16).hexdigest()
 
 
 def _item_paths(ctx: RenderContext) -> list[str]:
@@ -255,21 +212,6 @@ def _render_context(
 def _liquid_site(site: Site) -> dict[str, object]:
     config = site.config
     return {**config.raw, "title": config.title, "url": config.url, "baseurl": config.baseurl}
-
-
-def _sitemap_entries(ctx: RenderContext) -> list[SitemapEntry]:
-    plan, urls = ctx.plan, ctx.urls
-    home_alternates = views.home_alternates(plan, urls, ctx.languages)
-    entries = [
-        SitemapEntry(urls.absolute(urls.home(lang)), home_alternates) for lang in plan.languages
-    ]
-    for page_id in plan.order:
-        alternates = views.item_alternates(plan, urls, ctx.languages, page_id)
-        entries.extend(
-            SitemapEntry(urls.absolute(urls.item(lang, page_id)), alternates)
-            for lang in plan.translations(page_id)
-        )
-    return entries
 
 
 def _site_assets(root: Path) -> Iterator[tuple[str, Path]]:

@@ -20,6 +20,7 @@ from polyfolio.site.body import BodyRenderer
 from polyfolio.site.cache import GroupEntry, PageCache, as_tuples
 from polyfolio.site.output import OutputFolder, content_key
 from polyfolio.site.pages import ItemMedia, RenderContext
+from polyfolio.site.sitefiles import SiteFile
 
 # Below this many groups to render, a second process costs more than it saves.
 PARALLEL_THRESHOLD = 64
@@ -91,14 +92,20 @@ def reuse_cached(
     return todo, problems
 
 
-def render_groups(job: GroupJob, output: OutputFolder, todo: Mapping[str, str]) -> ChunkResult:
-    """Render and write the groups (``page_id`` → key); in two processes when worth it and
-    safe to fork."""
+def render_groups(
+    job: GroupJob,
+    output: OutputFolder,
+    todo: Mapping[str, str],
+    site_files: Mapping[str, SiteFile] | None = None,
+) -> ChunkResult:
+    """Render and write the groups (``page_id`` → key) and the site-wide files given; in two
+    processes of about equal work when worth it and safe to fork."""
     groups = list(todo.items())
+    files = list((site_files or {}).items())
     if len(groups) < PARALLEL_THRESHOLD or not can_fork():
-        return _render_chunk(job, output, groups)
-    halves = [groups[0::2], groups[1::2]]
-    results = run_forked(lambda chunk: _render_chunk(job, output, chunk), halves)
+        return _render_chunk(job, output, Chunk(groups, files))
+    chunks = _share_out(job, groups, files)
+    results = run_forked(lambda chunk: _render_chunk(job, output, chunk), chunks)
     merged = ChunkResult()
     for result in results:
         merged.entries.update(result.entries)
@@ -110,13 +117,35 @@ def render_groups(job: GroupJob, output: OutputFolder, todo: Mapping[str, str]) 
     return merged
 
 
-def _render_chunk(
-    job: GroupJob, output: OutputFolder, groups: Sequence[tuple[str, str]]
-) -> ChunkResult:
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """One process's share: item groups (``page_id``, key) and site-wide files."""
+
+    groups: list[tuple[str, str]]
+    files: list[tuple[str, SiteFile]]
+
+
+def _share_out(
+    job: GroupJob, groups: list[tuple[str, str]], files: list[tuple[str, SiteFile]]
+) -> list[Chunk]:
+    """Two chunks of about equal cost (in item pages): the site-wide files go to the second,
+    then each group to the lighter one."""
+    chunks = [Chunk([], []), Chunk([], files)]
+    costs = [0.0, sum(file.cost for _, file in files)]
+    for page_id, key in groups:
+        lighter = 0 if costs[0] <= costs[1] else 1
+        chunks[lighter].groups.append((page_id, key))
+        costs[lighter] += len(job.ctx.plan.pages[page_id])
+    return chunks
+
+
+def _render_chunk(job: GroupJob, output: OutputFolder, chunk: Chunk) -> ChunkResult:
     sink = output.child()
     result = ChunkResult()
     rendered_before = job.bodies.rendered  # a forked child starts from its parent's count
-    for page_id, group in groups:
+    for rel, file in chunk.files:
+        sink.write(rel, file.make().encode(), file.key)
+    for page_id, group in chunk.groups:
         files, problems = render_group(job, page_id)
         keys = {rel: content_key(data) for rel, data in files.items()}
         for rel, data in files.items():

@@ -1,0 +1,78 @@
+"""Site-wide files: the homes, 404 pages, the root redirect, sitemap.xml and robots.txt.
+
+Each is known by a key that hashes everything it is made of, so a rebuild remakes only those
+whose inputs changed; making one is deferred (:attr:`SiteFile.make`) so it can run in whichever
+process has the least else to do.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import partial
+
+from polyfolio.site import pages, views
+from polyfolio.site.pages import ItemMedia, RenderContext
+from polyfolio.site.sitemap import SitemapEntry, robots_txt, sitemap_xml
+
+# Rough cost of making a file, in item pages, per card of a home or entry of the sitemap
+# (measured at 4,000 items: an item page ~0.4 ms made and written, a card ~0.03 ms, a sitemap
+# entry ~0.02 ms).
+_PAGES_PER_CARD = 0.08
+_PAGES_PER_SITEMAP_ENTRY = 0.05
+
+
+@dataclass(frozen=True, slots=True)
+class SiteFile:
+    """A site-wide file: a key hashing its inputs, how to make it, and what that costs (in item
+    pages) so work can be shared out evenly."""
+
+    key: str
+    make: Callable[[], str]
+    cost: float = 1.0
+
+
+def site_files(ctx: RenderContext, media: Mapping[str, ItemMedia]) -> dict[str, SiteFile]:
+    """Output path → file, for every site-wide file of the build."""
+    files: dict[str, SiteFile] = {}
+    for lang in ctx.plan.languages:
+        cards = pages.home_cards(ctx, lang, media)
+        files[ctx.urls.home_path(lang)] = SiteFile(
+            _key(ctx, "home", lang, [views.card_key(card) for card in cards]),
+            partial(pages.render_home, ctx, lang, cards),
+            1 + len(cards) * _PAGES_PER_CARD,
+        )
+        files[ctx.urls.not_found_path(lang)] = SiteFile(
+            _key(ctx, "404", lang), partial(pages.render_not_found, ctx, lang)
+        )
+    if not ctx.settings.default_lang_at_root:
+        files["index.html"] = SiteFile(_key(ctx, "root"), partial(pages.render_root_redirect, ctx))
+    translations = [(page_id, ctx.plan.translations(page_id)) for page_id in ctx.plan.order]
+    files["sitemap.xml"] = SiteFile(
+        _key(ctx, "sitemap", translations),
+        lambda: sitemap_xml(_sitemap_entries(ctx)),
+        1 + sum(len(langs) for _, langs in translations) * _PAGES_PER_SITEMAP_ENTRY,
+    )
+    robots = robots_txt(ctx.urls.absolute(ctx.urls.url("sitemap.xml")))
+    files["robots.txt"] = SiteFile(_key(ctx, robots), lambda: robots)
+    return files
+
+
+def _key(ctx: RenderContext, *inputs: object) -> str:
+    return hashlib.blake2b(repr((ctx.key, inputs)).encode(), digest_size=16).hexdigest()
+
+
+def _sitemap_entries(ctx: RenderContext) -> list[SitemapEntry]:
+    plan, urls = ctx.plan, ctx.urls
+    home_alternates = views.home_alternates(plan, urls, ctx.languages)
+    entries = [
+        SitemapEntry(urls.absolute(urls.home(lang)), home_alternates) for lang in plan.languages
+    ]
+    for page_id in plan.order:
+        alternates = views.item_alternates(plan, urls, ctx.languages, page_id)
+        entries.extend(
+            SitemapEntry(urls.absolute(urls.item(lang, page_id)), alternates)
+            for lang in plan.translations(page_id)
+        )
+    return entries
