@@ -7,9 +7,29 @@ nothing changed can list the collection without importing what loading it needs.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
+from polyfolio.content.stamps import now_ns
+
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mkdn", ".mdown"})
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """A collection folder's files with their stats, and the moment before the stats were taken
+    (what file stamps are judged against)."""
+
+    folder: str
+    taken_ns: int
+    files: dict[str, os.stat_result | None]
+    outside: list[str]
+
+
+def list_collection(root: str, folder: str) -> Listing:
+    taken = now_ns()
+    files, outside = collection_files(root, folder)
+    return Listing(folder, taken, files, outside)
 
 
 def collection_files(

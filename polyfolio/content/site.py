@@ -20,9 +20,9 @@ from polyfolio.content.config import SiteConfig, load_config
 from polyfolio.content.document import Document, md5_hex, parse_document
 from polyfolio.content.frontmatter import read_front_matter
 from polyfolio.content.languages import COUNTRY_AS_LANGUAGE
-from polyfolio.content.listing import collection_files
+from polyfolio.content.listing import Listing, list_collection
 from polyfolio.content.stamps import Entry as StampEntry
-from polyfolio.content.stamps import StampStore, now_ns, stamp_of
+from polyfolio.content.stamps import StampStore, stamp_of
 from polyfolio.content.yamltree import YamlTree
 from polyfolio.diagnostics import ContentError, Diagnostic, Location, error, warning
 
@@ -121,16 +121,20 @@ class Site:
         return self.item(page_id, self.source_lang)
 
 
-def load_site(root: Path) -> Site:
-    """Read ``_config.yml`` and every item; problems are collected, not raised, per file."""
+def load_site(root: Path, listing: Listing | None = None) -> Site:
+    """Read ``_config.yml`` and every item; problems are collected, not raised, per file.
+    ``listing``: the collection as the caller just listed it (used when it is the configured
+    folder)."""
     root = root.resolve()
-    taken = now_ns()
     config = load_config(root)
+    if listing is None or listing.folder != config.collection_dir:
+        listing = list_collection(str(root), config.collection_dir)
+    taken = listing.taken_ns
     site = Site(root=root, config=config)
     languages = _language_candidates(config)
     cache = FrontMatterCache.open(root)
     stamps = StampStore.open(root / CACHE_DIR)
-    files, site.outside_links = collection_files(str(root), config.collection_dir)
+    files, site.outside_links = listing.files, listing.outside
     site.problems.extend(
         warning(Location(rel), "symlink leads outside the site; skipped")
         for rel in site.outside_links

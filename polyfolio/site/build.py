@@ -57,7 +57,7 @@ def _build_site(root: Path, out: Path | None, watch: Watch | None) -> BuildResul
         return reused
     report = Report()
     try:
-        site = load_site(root)
+        site = load_site(root, watch.listing)
         settings = build_settings(site.config)
     except ContentError as exc:
         return BuildResult(out=out or root / DEFAULT_OUT, diagnostics=[exc.diagnostic])

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 import polyfolio
 from polyfolio.content.cache import CACHE_DIR
-from polyfolio.content.listing import collection_files
+from polyfolio.content.listing import Listing, list_collection
 from polyfolio.content.stamps import Stamp, now_ns, settled, stamp_of
 from polyfolio.diagnostics import Diagnostic, Level, Location
 from polyfolio.site.result import BuildResult
@@ -65,6 +65,7 @@ class Watch:
     taken_ns: int = field(default_factory=now_ns)
     inputs: dict[str, State] = field(default_factory=dict)
     images: dict[str, State] = field(default_factory=dict)
+    listing: Listing | None = None  # the collection as the check listed it, for the build
     _verdict: BuildResult | None = None
     _checked: bool = False
 
@@ -141,12 +142,17 @@ class Watch:
             write_bytes_atomic(self.record_path, marshal.dumps(payload), durable=False)
             _drop_orphans(self.record_path)
 
+    def _list(self, folder: str) -> Listing:
+        self.listing = list_collection(str(self.root), folder)
+        return self.listing
+
     def _stands(self, record: dict[str, Any]) -> bool:
+        collection = record["collection"]
         return (
             record["environment"] == _environment(self.root, self.out)
             and _inputs_stand(record["inputs"], record["taken"], self.inputs)
             and _images_stand(record["images"], record["taken"])
-            and _collection_stands(self.root, record["collection"])
+            and _collection_stands(self.root, self._list(collection["folder"]), collection)
             and _outputs_stand(self.out, record["outputs"])
         )
 
@@ -208,10 +214,10 @@ def _same(path: str, was: State, now: State, taken_ns: int) -> bool:
     return settled(now[0], taken_ns) or was[1] == (_content_hash(path) or "?")
 
 
-def _collection_stands(root: Path, recorded: dict[str, Any]) -> bool:
+def _collection_stands(root: Path, listing: Listing, recorded: dict[str, Any]) -> bool:
     files: dict[str, tuple[Stamp, str]] = recorded["files"]
-    found, outside = collection_files(str(root), recorded["folder"])
-    if found.keys() != files.keys() or outside != recorded["outside"]:
+    found = listing.files
+    if found.keys() != files.keys() or listing.outside != recorded["outside"]:
         return False
     taken = recorded["taken"]
     for rel, stat in found.items():

@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from polyfolio.content import listing as listing_module
 from polyfolio.content import site as site_module
 from polyfolio.content.cache import CACHE_DIR
+from polyfolio.content.listing import Listing, list_collection
 from polyfolio.content.site import Site, load_site
 from polyfolio.content.stamps import RACY_NS, STAMP_FILE, Stamp, settled
 from polyfolio.diagnostics import ContentError
@@ -24,7 +26,7 @@ SAME_SIZE_EDIT = "---\ntitle: Alphx\n---\nBody X\n"
 @pytest.fixture
 def later(monkeypatch: pytest.MonkeyPatch) -> None:
     """Loads happen well after the files were written, so their stamps are settled."""
-    monkeypatch.setattr(site_module, "now_ns", lambda: time.time_ns() + 10 * RACY_NS)
+    monkeypatch.setattr(listing_module, "now_ns", lambda: time.time_ns() + 10 * RACY_NS)
 
 
 def _site(tmp_path: Path) -> Path:
@@ -87,7 +89,7 @@ def test_a_racy_edit_is_seen(
     then invisible to the stamps alone, so the first case passes because of the rule."""
     monkeypatch.setattr(site_module, "stamp_of", _same_tick)
     if not racy:
-        monkeypatch.setattr(site_module, "now_ns", lambda: time.time_ns() + 10 * RACY_NS)
+        monkeypatch.setattr(listing_module, "now_ns", lambda: time.time_ns() + 10 * RACY_NS)
     root = _site(tmp_path)
     load_site(root)
     load_site(root)
@@ -132,3 +134,14 @@ def test_damaged_entries_are_ignored(tmp_path: Path, later: None) -> None:
     path.write_bytes(marshal.dumps(payload))
     site = load_site(root)
     assert _titles(site) == {"_portfolio/a.md": "Alpha", "_portfolio/b.md": "Beta"}
+
+
+def test_a_listing_from_the_caller_is_used_only_for_the_configured_folder(tmp_path: Path) -> None:
+    root = _site(tmp_path)
+    listing = list_collection(str(root), "_portfolio")
+    (root / "_portfolio/b.md").unlink()  # after the caller listed it: reading it fails
+    site = load_site(root, listing)
+    assert _titles(site) == {"_portfolio/a.md": "Alpha"}
+    assert [d.message.split(":")[0] for d in site.problems] == ["cannot read"]
+    other = Listing("_elsewhere", listing.taken_ns, {}, [])
+    assert _titles(load_site(root, other)) == {"_portfolio/a.md": "Alpha"}
