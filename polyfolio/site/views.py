@@ -122,7 +122,9 @@ class PageView:
 def text(data: Mapping[str, Any], *keys: str) -> str:
     """A front matter value as display text ('' when absent or not text)."""
     value = lookup(data, keys)
-    return _BREAK.sub(" ", value).strip() if isinstance(value, str) else ""
+    if not isinstance(value, str):
+        return ""
+    return (_BREAK.sub(" ", value) if "<" in value else value).strip()  # most have no tag
 
 
 def item_title(item: Item) -> str:
