@@ -48,6 +48,7 @@ SITE_INPUTS = ("_config.yml", "_data", "assets", "_polyfolio")
 MANIFEST = ".polyfolio-manifest.json"  # polyfolio.site.output.MANIFEST, without importing it
 PACKAGE_DIR = Path(polyfolio.__file__).resolve().parent
 _NOT_CODE = frozenset({"examples", "__pycache__"})
+_IMAGE_FIELDS = (("image",), ("caption", "thumbnail"))  # as polyfolio.site.media reads them
 
 # A path's state: its stamp and, when the stamp was racy, a hash of its content; None: absent.
 State = tuple[Stamp, str] | None
@@ -273,13 +274,8 @@ def _image_paths(site: Site) -> set[str]:
     from polyfolio.content.assets import asset_ref
     from polyfolio.content.frontmatter import lookup
 
-    values: set[str] = set()
-    for item in site.items:
-        for keys in (("image",), ("caption", "thumbnail")):
-            value = lookup(item.data, keys)
-            if isinstance(value, str) and value.strip():
-                values.add(value)
-    refs = (asset_ref(value, site.root) for value in values)
+    values = {lookup(item.data, keys) for item in site.items for keys in _IMAGE_FIELDS}
+    refs = (asset_ref(v, site.root) for v in values if isinstance(v, str) and v.strip())
     return {os.path.join(site.root, ref.rel) for ref in refs if ref.rel is not None}
 
 
