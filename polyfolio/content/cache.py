@@ -15,8 +15,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from polyfolio.atomicfile import write_bytes_atomic
-
 STATE_DIR = ".polyfolio"
 CACHE_DIR = f"{STATE_DIR}/cache"
 _FORMAT = f"front-matter-v1-py{sys.version_info.major}.{sys.version_info.minor}"
@@ -57,6 +55,8 @@ class FrontMatterCache:
         """Write the entries used in this run (dropping the rest), if anything changed."""
         if not self.dirty and len(self.used) == len(self.entries):
             return
+        from polyfolio.atomicfile import write_bytes_atomic  # (tempfile) not when unchanged
+
         kept = {md5: self.entries[md5] for md5 in self.used}
         payload = marshal.dumps({"format": _FORMAT, "entries": kept})
         with contextlib.suppress(OSError):

@@ -21,8 +21,6 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from polyfolio.atomicfile import write_bytes_atomic
-
 Stamp = tuple[int, int, int, int]  # size, mtime_ns, inode, ctime_ns
 Entry = tuple[Stamp, str]  # stamp, md5 of the bytes read with it
 
@@ -86,7 +84,9 @@ class StampStore:
         if anything was read or dropped."""
         if not self.dirty and len(self.fresh) == len(self.entries):
             return
+        from polyfolio.atomicfile import write_bytes_atomic  # (tempfile) not when unchanged
+
         payload = marshal.dumps({"format": _FORMAT, "taken": taken_ns, "entries": self.fresh})
         with contextlib.suppress(OSError):
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            write_bytes_atomic(self.path, payload)
+            write_bytes_atomic(self.path, payload, durable=False)

@@ -21,12 +21,12 @@ This module is imported by ``polyfolio build`` before the build itself, so it im
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import marshal
 import os
 import stat as stat_module
 import sys
 import time
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -76,8 +76,8 @@ class Watch:
 
     @property
     def record_path(self) -> Path:
-        name = hashlib.blake2b(str(self.out).encode(), digest_size=8).hexdigest()
-        return self.root / CACHE_DIR / f"build-{name}.marshal"
+        # A short name for the output folder (which the record holds: a clash only costs a miss).
+        return self.root / CACHE_DIR / f"build-{zlib.crc32(str(self.out).encode()):08x}.marshal"
 
     def reuse(self) -> BuildResult | None:
         """The last build's result when it still stands, else None (asked once)."""
@@ -194,6 +194,8 @@ def _content_hash(path: str) -> str | None:
                 data = handle.read()
     except OSError:
         return None
+    import hashlib  # (OpenSSL, ~4 ms) only for a recently changed file
+
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
@@ -234,6 +236,8 @@ def _collection_stands(root: Path, listing: Listing, recorded: dict[str, Any]) -
 
 
 def _md5(path: str) -> str:
+    import hashlib  # only for a recently changed file
+
     with open(path, "rb") as handle:
         return hashlib.md5(handle.read(), usedforsecurity=False).hexdigest()
 
