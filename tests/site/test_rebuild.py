@@ -82,6 +82,7 @@ EDITS: dict[str, Edit] = {
         "{{ item.body }}</div>\n",
     ),
     "add an asset": _write("assets/docs/price-list.txt", "prices\n"),
+    "change an asset": _write("assets/docs/price-list.txt", "new prices\n"),
     "rebuild without a change": lambda root: None,
     "touch an item without changing it": _touch("_portfolio/alpha.md"),
     "touch the config without changing it": _touch("_config.yml"),
