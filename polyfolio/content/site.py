@@ -21,6 +21,7 @@ from polyfolio.content.document import Document, md5_hex, parse_document
 from polyfolio.content.frontmatter import read_front_matter
 from polyfolio.content.languages import COUNTRY_AS_LANGUAGE
 from polyfolio.content.listing import Listing, list_collection
+from polyfolio.content.readahead import ReadAhead, read_ahead
 from polyfolio.content.stamps import Entry as StampEntry
 from polyfolio.content.stamps import StampStore, stamp_of
 from polyfolio.content.yamltree import YamlTree
@@ -139,9 +140,12 @@ def load_site(root: Path, listing: Listing | None = None) -> Site:
         warning(Location(rel), "symlink leads outside the site; skipped")
         for rel in site.outside_links
     )
+    ahead = _read_ahead(root, files, cache, stamps)
     for rel, stat in files.items():
         try:
-            item, has_problems = read_item(root, rel, config, languages, cache, stamps, stat)
+            item, has_problems = read_item(
+                root, rel, config, languages, cache, stamps, stat, ahead.get(rel)
+            )
         except ContentError as exc:
             site.problems.append(exc.diagnostic)
         except OSError as exc:
@@ -166,20 +170,21 @@ def read_item(
     cache: FrontMatterCache | None = None,
     stamps: StampStore | None = None,
     stat: os.stat_result | None = None,
+    ahead: ReadAhead | None = None,
 ) -> tuple[Item, bool]:
     """Read one item; also say whether its front matter had problems (e.g. duplicate keys).
 
     A file whose stamp vouches for it (see :mod:`polyfolio.content.stamps`) and whose front
     matter is cached is not read at all: its bytes are read when first asked for.  ``stat``:
-    the file's, when the listing took it."""
+    the file's, when the listing took it; ``ahead``: the file as another process just read it."""
     path = f"{root}/{rel}"
     md5 = None
-    if stamps is not None:
+    if stamps is not None and ahead is None:
         md5 = stamps.md5(rel, stamp_of(stat or os.stat(path)))
     cached = cache.get(md5) if cache and md5 else None
     raw = None
     if cached is None or md5 is None:
-        raw, md5 = _read(path, rel, stamps)
+        raw, md5 = (ahead.raw, ahead.md5) if ahead else _read(path, rel, stamps)
         cached = cache.get(md5) if cache else None
         if cached is None:
             cached = _parse_front_matter(rel, raw)
@@ -187,6 +192,29 @@ def read_item(
                 cache.put(md5, *cached)
     data, has_problems = cached
     return identify(rel, path, raw, data, md5, config, languages), has_problems
+
+
+def _read_ahead(
+    root: Path,
+    files: Mapping[str, os.stat_result | None],
+    cache: FrontMatterCache,
+    stamps: StampStore,
+) -> dict[str, ReadAhead]:
+    """The files that must be read (new or changed), read and parsed in two processes when
+    there are many; what they gave goes into the stamps and the front matter cache."""
+    pending = [
+        rel
+        for rel, stat in files.items()
+        if stat is None
+        or (md5 := stamps.md5(rel, stamp_of(stat))) is None
+        or cache.get(md5) is None
+    ]
+    ahead = read_ahead(str(root), pending, _parse_front_matter)
+    for rel, found in ahead.items():
+        stamps.put(rel, found.stamp, found.md5)
+        if found.parsed is not None:
+            cache.put(found.md5, *found.parsed)
+    return ahead
 
 
 def _read(path: str, rel: str, stamps: StampStore | None) -> tuple[bytes, str]:

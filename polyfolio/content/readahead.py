@@ -1,0 +1,64 @@
+"""Reading and parsing many new or changed items in two processes.
+
+A first build of a 4,000-item site spends ~0.5 s reading files, hashing them and parsing their
+front matter, one after the other, while the second core waits.  When many files need it, a
+forked child takes half of them and sends back what it found (the bytes too: the build needs
+them again for the bodies, and passing 12 MB through a pipe costs less than reading them twice).
+Only what is certain is sent: a file that fails to read or parse is left to the ordinary path,
+which reports it at its line and column.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from polyfolio.content.document import md5_hex
+from polyfolio.content.stamps import Stamp, stamp_of
+from polyfolio.diagnostics import ContentError
+from polyfolio.processes import can_fork, run_forked
+
+# Below this many files to read, forking costs more (~20 ms) than it saves.
+PARALLEL_THRESHOLD = 400
+
+Parse = Callable[[str, bytes], tuple[dict[str, Any], bool]]
+
+
+@dataclass(frozen=True, slots=True)
+class ReadAhead:
+    """One file read (with the stamp taken before reading it) and, when it parsed, its front
+    matter and whether parsing reported problems."""
+
+    stamp: Stamp
+    raw: bytes
+    md5: str
+    parsed: tuple[dict[str, Any], bool] | None
+
+
+def read_ahead(root: str, rels: Sequence[str], parse: Parse) -> dict[str, ReadAhead]:
+    """``rel`` → what reading and parsing it gave, for each file that could be read; in two
+    processes when there are many."""
+    if len(rels) < PARALLEL_THRESHOLD or not can_fork():
+        return {}
+    halves = [list(rels[0::2]), list(rels[1::2])]
+    results = run_forked(lambda chunk: _read_chunk(root, chunk, parse), halves)
+    return {rel: found for result in results for rel, found in result.items()}
+
+
+def _read_chunk(root: str, rels: Sequence[str], parse: Parse) -> dict[str, ReadAhead]:
+    found: dict[str, ReadAhead] = {}
+    for rel in rels:
+        try:
+            with open(f"{root}/{rel}", "rb") as handle:
+                stamp = stamp_of(os.fstat(handle.fileno()))
+                raw = handle.read()
+        except OSError:
+            continue
+        try:
+            parsed: tuple[dict[str, Any], bool] | None = parse(rel, raw)
+        except ContentError:
+            parsed = None
+        found[rel] = ReadAhead(stamp, raw, md5_hex(raw), parsed)
+    return found
