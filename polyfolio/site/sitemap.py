@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from html import escape
 
 
 @dataclass(frozen=True, slots=True)
@@ -14,10 +15,8 @@ class SitemapEntry:
 
 
 def sitemap_xml(entries: Sequence[SitemapEntry]) -> str:
-    # Imported here: xml.sax.saxutils pulls in urllib.request, ssl and email (~12 ms), which a
-    # rebuild that keeps the sitemap never needs.
-    from xml.sax.saxutils import escape, quoteattr
-
+    # html.escape, not xml.sax.saxutils: its character references are XML's too, and saxutils
+    # pulls in urllib.request, ssl and email (~15 ms).
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
@@ -26,7 +25,7 @@ def sitemap_xml(entries: Sequence[SitemapEntry]) -> str:
     for entry in entries:
         lines.append(f"  <url><loc>{escape(entry.loc)}</loc>")
         lines.extend(
-            f'    <xhtml:link rel="alternate" hreflang={quoteattr(lang)} href={quoteattr(href)}/>'
+            f'    <xhtml:link rel="alternate" hreflang="{escape(lang)}" href="{escape(href)}"/>'
             for lang, href in entry.alternates
         )
         lines.append("  </url>")
