@@ -242,7 +242,9 @@ def _read_manifest(path: Path) -> dict[str, str]:
 
 
 def _write_manifest(path: Path, files: dict[str, str]) -> None:
-    text = json.dumps({"version": _VERSION, "files": dict(sorted(files.items()))}, indent=0)
+    # One file a line, still through the C encoder (``indent`` would switch to the Python one).
+    manifest = {"version": _VERSION, "files": dict(sorted(files.items()))}
+    text = json.dumps(manifest, separators=(",\n", ": "))
     try:
         write_derived(path, text.encode("utf-8"))
     except OSError as exc:
