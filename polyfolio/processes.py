@@ -38,10 +38,17 @@ def usable_cores() -> int:
     return os.cpu_count() or 1
 
 
-def run_forked(work: Callable[[T], R], chunks: Sequence[T]) -> list[R]:
+def run_forked(
+    work: Callable[[T], R],
+    chunks: Sequence[T],
+    pack: Callable[[R], bytes] | None = None,
+    unpack: Callable[[bytes], R] | None = None,
+) -> list[R]:
     """``work`` over chunks: the first in this process, each other one in a forked child.  A
     child that dies is not fatal: its chunk is redone here.  A :class:`ContentError` in a child
-    is raised here, as if the parent had met it."""
+    is raised here, as if the parent had met it.  A child's result travels pickled, or as
+    ``pack`` makes it (e.g. marshal, several times faster for plain data) and ``unpack`` reads
+    it."""
     # Imported here (~10 ms): a rebuild that renders few groups never forks.
     import multiprocessing
 
@@ -50,7 +57,7 @@ def run_forked(work: Callable[[T], R], chunks: Sequence[T]) -> list[R]:
     for chunk in chunks[1:]:
         reader, writer = context.Pipe(duplex=False)
         process = context.Process(
-            target=_child, args=(work, chunk, writer, os.getpid()), daemon=True
+            target=_child, args=(work, chunk, writer, os.getpid(), pack), daemon=True
         )
         process.start()
         writer.close()
@@ -59,6 +66,8 @@ def run_forked(work: Callable[[T], R], chunks: Sequence[T]) -> list[R]:
     for process, reader, chunk in children:
         try:
             answer = reader.recv()
+            if unpack is not None and isinstance(answer, bytes):
+                answer = unpack(answer)
         except (EOFError, OSError):
             answer = work(chunk)
         finally:
@@ -82,10 +91,17 @@ def die_with(parent: int) -> None:
         os._exit(1)
 
 
-def _child(work: Callable[[T], R], chunk: T, writer: Connection, parent: int) -> None:
+def _child(
+    work: Callable[[T], R],
+    chunk: T,
+    writer: Connection,
+    parent: int,
+    pack: Callable[[R], bytes] | None,
+) -> None:
     die_with(parent)
     try:
-        writer.send(work(chunk))
+        result = work(chunk)
+        writer.send(pack(result) if pack is not None else result)
     except ContentError as exc:  # the parent reports it like its own
         writer.send(exc.diagnostic)
     except KeyboardInterrupt:  # Ctrl-C reaches the whole group; the parent reports it

@@ -10,6 +10,7 @@ which reports it at its line and column.
 
 from __future__ import annotations
 
+import marshal
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from polyfolio.processes import can_fork, run_forked
 PARALLEL_THRESHOLD = 400
 
 Parse = Callable[[str, bytes], tuple[dict[str, Any], bool]]
+Found = tuple[Stamp, bytes, str, tuple[dict[str, Any], bool] | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,12 +45,15 @@ def read_ahead(root: str, rels: Sequence[str], parse: Parse) -> dict[str, ReadAh
     if len(rels) < PARALLEL_THRESHOLD or not can_fork():
         return {}
     halves = [list(rels[0::2]), list(rels[1::2])]
-    results = run_forked(lambda chunk: _read_chunk(root, chunk, parse), halves)
-    return {rel: found for result in results for rel, found in result.items()}
+    results = run_forked(
+        lambda chunk: _read_chunk(root, chunk, parse), halves, marshal.dumps, marshal.loads
+    )
+    return {rel: ReadAhead(*found) for result in results for rel, found in result.items()}
 
 
-def _read_chunk(root: str, rels: Sequence[str], parse: Parse) -> dict[str, ReadAhead]:
-    found: dict[str, ReadAhead] = {}
+def _read_chunk(root: str, rels: Sequence[str], parse: Parse) -> dict[str, Found]:
+    """``rel`` → the fields of its :class:`ReadAhead`, as plain data (marshal sends it)."""
+    found: dict[str, Found] = {}
     for rel in rels:
         try:
             with open(f"{root}/{rel}", "rb") as handle:
@@ -60,5 +65,5 @@ def _read_chunk(root: str, rels: Sequence[str], parse: Parse) -> dict[str, ReadA
             parsed: tuple[dict[str, Any], bool] | None = parse(rel, raw)
         except ContentError:
             parsed = None
-        found[rel] = ReadAhead(stamp, raw, md5_hex(raw), parsed)
+        found[rel] = (stamp, raw, md5_hex(raw), parsed)
     return found
