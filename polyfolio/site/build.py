@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from polyfolio.content.site import Site, load_site
+from polyfolio.content.stamps import now_ns, settled, stamp_of
 from polyfolio.diagnostics import ContentError, Location, Report, error, warning
 from polyfolio.site import views
 from polyfolio.site.body import BodyRenderer
@@ -26,7 +27,7 @@ from polyfolio.site.freshness import Watch
 from polyfolio.site.groups import GroupJob, render_groups, reuse_cached
 from polyfolio.site.images import ImageStore
 from polyfolio.site.media import IMAGE_FOLDER, item_media
-from polyfolio.site.output import OutputFolder, check_output_folder
+from polyfolio.site.output import OutputFolder, check_output_folder, content_key
 from polyfolio.site.pages import STATIC_FOLDER, RenderContext
 from polyfolio.site.plan import SitePlan, plan_site
 from polyfolio.site.result import DEFAULT_OUT, BuildResult
@@ -125,9 +126,9 @@ def _build(
     for rel, file in files.items():
         if rel not in stale:
             output.keep(rel, file.key)
+    taken = now_ns()
     for rel, source in copies.items():
-        stat = source.stat()
-        output.copy(rel, source, f"{stat.st_size}:{stat.st_mtime_ns}")
+        output.copy(rel, source, _copy_key(source, taken))
     deleted = output.finish()
     cache.save()
     report.extend(
@@ -212,6 +213,16 @@ def _render_context(
 def _liquid_site(site: Site) -> dict[str, object]:
     config = site.config
     return {**config.raw, "title": config.title, "url": config.url, "baseurl": config.baseurl}
+
+
+def _copy_key(source: Path, taken_ns: int) -> str:
+    """What says a copied file is unchanged: its stamp (size and mtime alone miss a file
+    rewritten with both kept).  A stamp too recent to vouch for the bytes (see
+    :mod:`polyfolio.content.stamps`) also carries their hash, so a rewrite in the same clock
+    tick is still seen; once settled, the key changes once more (one more copy)."""
+    stamp = stamp_of(source.stat())
+    key = ":".join(map(str, stamp))
+    return key if settled(stamp, taken_ns) else f"{key}:{content_key(source.read_bytes())}"
 
 
 def _site_assets(root: Path) -> Iterator[tuple[str, Path]]:

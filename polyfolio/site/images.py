@@ -21,6 +21,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from polyfolio.atomicfile import write_bytes_atomic
+from polyfolio.content.stamps import now_ns, settled, stamp_of
 from polyfolio.site.output import write_derived
 
 if TYPE_CHECKING:
@@ -113,15 +114,20 @@ class ImageStore:
         return self.cache_dir / variant.name
 
     def _digest(self, rel: str) -> str:
-        """Content hash of a source image, remembered by (size, mtime) to skip re-reading."""
+        """Content hash of a source image, remembered by its stamp to skip re-reading (size and
+        mtime alone miss an image rewritten with both kept); only a settled stamp is
+        remembered (see :mod:`polyfolio.content.stamps`)."""
         path = self.root / rel
-        stat = path.stat()
-        stamp = [stat.st_size, stat.st_mtime_ns]
+        taken = now_ns()
+        stamp = stamp_of(path.stat())
         known = self._index["files"].get(rel)
-        if known is not None and known[:2] == stamp:
-            return str(known[2])
+        if known is not None and known[:4] == list(stamp):  # (JSON keeps a list)
+            return str(known[4])
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        self._index["files"][rel] = [*stamp, digest]
+        if settled(stamp, taken):
+            self._index["files"][rel] = [*stamp, digest]
+        else:
+            self._index["files"].pop(rel, None)
         return digest
 
     def _variants_exist(self, cached: Mapping[str, Any]) -> bool:

@@ -1,0 +1,72 @@
+"""Adversarial cases for the shortcuts a rebuild takes on trust (file stamps, the no-change
+path, the read-ahead): each builds a site, changes something a shortcut could miss, builds
+again and compares with a cold build of the same files."""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from PIL import Image
+
+from polyfolio.site.build import build_site
+from polyfolio.site.result import BuildResult
+from tests.site import sites
+from tests.site.test_rebuild import cold_build, tree
+
+Edit = Callable[[Path], None]
+
+
+def _rebuild(
+    tmp_path: Path, edit: Edit, extra: dict[str, str | bytes] | None = None
+) -> BuildResult:
+    """Build, edit, build again: the second build's output must be a cold build's."""
+    root, out = sites.make_site(tmp_path / "site", extra), tmp_path / "out"
+    build_site(root, out)
+    edit(root)
+    warm = build_site(root, out)
+    assert tree(out) == cold_build(root, tmp_path / "cold")
+    return warm
+
+
+def _rewrite_keeping_stat(path: Path, data: bytes) -> None:
+    """New bytes of the same size with the old mtime: only the inode-level ctime differs."""
+    before = path.stat()
+    assert len(data) == before.st_size
+    path.write_bytes(data)
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+
+
+def _png(color: tuple[int, int, int]) -> bytes:
+    """An uncompressed PNG: the same size whatever the colour."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), color).save(buffer, "PNG", compress_level=0)
+    return buffer.getvalue()
+
+
+def test_an_asset_rewritten_with_its_size_and_mtime_is_copied(tmp_path: Path) -> None:
+    rel = "assets/docs/prices.txt"
+    _rebuild(tmp_path, lambda root: _rewrite_keeping_stat(root / rel, b"new\n"), {rel: "old\n"})
+
+
+def test_a_theme_override_rewritten_with_its_size_and_mtime_is_copied(tmp_path: Path) -> None:
+    rel = "_polyfolio/static/polyfolio.css"
+    css = "body { color: tan; }\n"
+    _rebuild(
+        tmp_path,
+        lambda root: _rewrite_keeping_stat(root / rel, css.replace("tan", "red").encode()),
+        {rel: css},
+    )
+
+
+def test_an_image_rewritten_with_its_size_and_mtime_gets_new_variants(tmp_path: Path) -> None:
+    rel = "assets/img/beta.png"
+    beta = sites.BETA_EN.replace("https://cdn.example/beta.jpg", rel)
+    warm = _rebuild(
+        tmp_path,
+        lambda root: _rewrite_keeping_stat(root / rel, _png((200, 10, 10))),
+        {rel: _png((10, 10, 200)), "_portfolio/beta.md": beta},
+    )
+    assert warm.images_made == 1
