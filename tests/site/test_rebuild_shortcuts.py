@@ -70,3 +70,33 @@ def test_an_image_rewritten_with_its_size_and_mtime_gets_new_variants(tmp_path: 
         {rel: _png((10, 10, 200)), "_portfolio/beta.md": beta},
     )
     assert warm.images_made == 1
+
+
+def _append(rel: str, text: str) -> Edit:
+    def edit(root: Path) -> None:
+        with open(root / rel, "a", encoding="utf-8") as handle:
+            handle.write(text)
+
+    return edit
+
+
+def test_an_asset_in_a_folder_named_like_polyfolios_own_skips_is_watched(
+    tmp_path: Path,
+) -> None:
+    """The no-change check leaves ``examples`` and ``__pycache__`` out of polyfolio's own
+    code, never out of the site's folders."""
+    rel = "assets/examples/__pycache__/notes.txt"
+    warm = _rebuild(tmp_path, _append(rel, "more\n"), {rel: "notes\n"})
+    assert not warm.reused_whole
+
+
+def test_a_template_in_a_symlinked_override_folder_is_watched(tmp_path: Path) -> None:
+    """The theme follows a symlinked ``_polyfolio/templates`` (kept elsewhere, shared by
+    sites): so must the no-change check."""
+    shared = tmp_path / "shared-templates"
+    shared.mkdir()
+    (shared / "404.html").write_text("<p>Not here.</p>\n", "utf-8")
+    (tmp_path / "site" / "_polyfolio").mkdir(parents=True)
+    (tmp_path / "site" / "_polyfolio" / "templates").symlink_to(shared)
+    warm = _rebuild(tmp_path, _append(str(shared / "404.html"), "<p>Gone.</p>\n"))  # absolute
+    assert not warm.reused_whole
