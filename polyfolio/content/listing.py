@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISREG
 
 from polyfolio.content.stamps import now_ns
 
@@ -37,7 +38,7 @@ def collection_files(
 ) -> tuple[dict[str, os.stat_result | None], list[str]]:
     """The collection's Markdown files (site-relative paths, sorted) with their stat (following
     symlinks; None when it cannot be had), and the symlinks among them that lead outside the
-    site (skipped).  Symlinked folders are not followed.
+    site (skipped).  Symlinked folders are not followed, nor anything but regular files.
 
     ``os.scandir`` with plain string paths: the entry types come with the listing and each
     stat is taken by the entry (a third of the cost of ``os.stat`` on a joined path), and
@@ -65,9 +66,14 @@ def collection_files(
                 outside.append(rel)
                 continue
             try:
-                found[rel] = entry.stat()
+                stat = entry.stat()
             except OSError:
                 found[rel] = None
+                continue
+            # A FIFO, socket or device named like Markdown is no item: opening a FIFO to read
+            # it waits for a writer, forever.
+            if S_ISREG(stat.st_mode):
+                found[rel] = stat
     return dict(sorted(found.items())), sorted(outside)
 
 

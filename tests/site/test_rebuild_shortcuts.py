@@ -9,6 +9,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from PIL import Image
 
 from polyfolio.site.build import build_site
@@ -100,3 +101,17 @@ def test_a_template_in_a_symlinked_override_folder_is_watched(tmp_path: Path) ->
     (tmp_path / "site" / "_polyfolio" / "templates").symlink_to(shared)
     warm = _rebuild(tmp_path, _append(str(shared / "404.html"), "<p>Gone.</p>\n"))  # absolute
     assert not warm.reused_whole
+
+
+@pytest.mark.timeout(60)
+def test_a_fifo_named_like_markdown_is_not_an_item(tmp_path: Path) -> None:
+    """Opening a FIFO to read it waits for a writer: the build hung forever.  It is skipped
+    like a folder named ``x.md``, so removing it changes nothing."""
+    root, out = sites.make_site(tmp_path / "site"), tmp_path / "out"
+    os.mkfifo(root / "_portfolio" / "pipe.md")
+    (root / "_portfolio" / "folder.md").mkdir()
+    first = build_site(root, out)
+    (root / "_portfolio" / "pipe.md").unlink()
+    again = build_site(root, out)
+    assert first.ok and again.reused_whole
+    assert tree(out) == cold_build(root, tmp_path / "cold")
