@@ -8,10 +8,16 @@ import io
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image
 
+from polyfolio.content import readahead
+from polyfolio.content import site as content_site
+from polyfolio.content.listing import Listing
+from polyfolio.content.readahead import ReadAhead
+from polyfolio.processes import can_fork
 from polyfolio.site.build import build_site
 from polyfolio.site.result import BuildResult
 from tests.site import sites
@@ -114,4 +120,60 @@ def test_a_fifo_named_like_markdown_is_not_an_item(tmp_path: Path) -> None:
     (root / "_portfolio" / "pipe.md").unlink()
     again = build_site(root, out)
     assert first.ok and again.reused_whole
+    assert tree(out) == cold_build(root, tmp_path / "cold")
+
+
+@pytest.fixture
+def read_ahead_always(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The read-ahead even for a three-item site (it starts at hundreds of files); the list
+    says how many files each read-ahead returned."""
+    if not can_fork():
+        pytest.skip("the read-ahead needs fork")
+    monkeypatch.setattr(readahead, "PARALLEL_THRESHOLD", 1)
+    returned: list[int] = []
+
+    def counted(root: str, rels: list[str], parse: readahead.Parse) -> dict[str, ReadAhead]:
+        found = readahead.read_ahead(root, rels, parse)
+        returned.append(len(found))
+        return found
+
+    monkeypatch.setattr(content_site, "read_ahead", counted)
+    return returned
+
+
+def test_a_read_ahead_child_that_dies_costs_only_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, read_ahead_always: list[int]
+) -> None:
+    parent, parse = os.getpid(), content_site._parse_front_matter
+
+    def dies_in_a_child(rel: str, raw: bytes) -> tuple[dict[str, Any], bool]:
+        if os.getpid() != parent:
+            os._exit(3)
+        return parse(rel, raw)
+
+    monkeypatch.setattr(content_site, "_parse_front_matter", dies_in_a_child)
+    _rebuild(tmp_path, _append("_portfolio/beta.md", "\nMore.\n"))
+    assert read_ahead_always[0] == 3  # the dead child's file was read again here
+
+
+def test_an_item_edited_between_the_listing_and_the_read_ahead(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, read_ahead_always: list[int]
+) -> None:
+    """The bytes read are stamped with the stat taken as they were read, not the listing's:
+    the next build finds nothing changed and its output is still a cold build's."""
+    list_collection = content_site.list_collection
+
+    def edit_after_listing(root: str, folder: str) -> Listing:
+        listing = list_collection(root, folder)
+        _append("_portfolio/beta.md", "\nWritten meanwhile.\n")(Path(root))
+        return listing
+
+    root, out = sites.make_site(tmp_path / "site"), tmp_path / "out"
+    _append("_portfolio/alpha.md", "\nNew.\n")(root)
+    monkeypatch.setattr(content_site, "list_collection", edit_after_listing)
+    build_site(root, out)
+    assert read_ahead_always == [3]
+    monkeypatch.setattr(content_site, "list_collection", list_collection)
+    assert b"Written meanwhile" in (out / "portfolio" / "beta" / "index.html").read_bytes()
+    assert build_site(root, out).reused_whole
     assert tree(out) == cold_build(root, tmp_path / "cold")
