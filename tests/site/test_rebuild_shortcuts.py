@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from polyfolio.content import readahead
+from polyfolio.content import listing, readahead
 from polyfolio.content import site as content_site
 from polyfolio.content.listing import Listing
 from polyfolio.content.readahead import ReadAhead
@@ -161,12 +161,12 @@ def test_an_item_edited_between_the_listing_and_the_read_ahead(
 ) -> None:
     """The bytes read are stamped with the stat taken as they were read, not the listing's:
     the next build finds nothing changed and its output is still a cold build's."""
-    list_collection = content_site.list_collection
+    list_collection = listing.list_collection
 
     def edit_after_listing(root: str, folder: str) -> Listing:
-        listing = list_collection(root, folder)
+        found = list_collection(root, folder)
         _append("_portfolio/beta.md", "\nWritten meanwhile.\n")(Path(root))
-        return listing
+        return found
 
     root, out = sites.make_site(tmp_path / "site"), tmp_path / "out"
     _append("_portfolio/alpha.md", "\nNew.\n")(root)
