@@ -1,7 +1,8 @@
 """A content-addressed cache of parsed front matter, so unchanged files are not parsed again.
 
 Keyed by the MD5 of a file's bytes (which ``status`` computes anyway), so it can never serve a
-stale parse: a changed file has a new key.  Stored with :mod:`marshal` (plain dicts, lists and
+stale parse: a changed file has a new key; and kept per polyfolio version, whose parser says
+what the bytes mean.  Stored with :mod:`marshal` (plain dicts, lists and
 strings only) under ``<site>/.polyfolio/cache/``, next to a ``.gitignore`` so it is never
 committed.  A missing, corrupt or foreign-version cache is silently rebuilt.
 """
@@ -15,9 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import polyfolio
+
 STATE_DIR = ".polyfolio"
 CACHE_DIR = f"{STATE_DIR}/cache"
-_FORMAT = f"front-matter-v1-py{sys.version_info.major}.{sys.version_info.minor}"
+_FORMAT = "front-matter-v1-polyfolio-{}-py{}.{}"
 
 # (front matter data, whether parsing reported problems such as duplicate keys)
 Entry = tuple[dict[str, Any], bool]
@@ -36,7 +39,7 @@ class FrontMatterCache:
         cache = cls(path)
         with contextlib.suppress(OSError, EOFError, ValueError, TypeError):
             payload = marshal.loads(path.read_bytes())
-            if isinstance(payload, dict) and payload.get("format") == _FORMAT:
+            if isinstance(payload, dict) and payload.get("format") == _format():
                 cache.entries = payload["entries"]
         return cache
 
@@ -58,9 +61,14 @@ class FrontMatterCache:
         from polyfolio.atomicfile import write_bytes_atomic  # (tempfile) not when unchanged
 
         kept = {md5: self.entries[md5] for md5 in self.used}
-        payload = marshal.dumps({"format": _FORMAT, "entries": kept})
+        payload = marshal.dumps({"format": _format(), "entries": kept})
         with contextlib.suppress(OSError):
             ignore = self.path.parents[1] / ".gitignore"
             if not ignore.exists():
                 write_bytes_atomic(ignore, b"# polyfolio's rebuildable caches\ncache/\n")
             write_bytes_atomic(self.path, payload, durable=False)
+
+
+def _format() -> str:
+    """The cache's format with the polyfolio and Python versions that write or read it."""
+    return _FORMAT.format(polyfolio.__version__, *sys.version_info[:2])

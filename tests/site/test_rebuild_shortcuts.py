@@ -13,8 +13,10 @@ from typing import Any
 import pytest
 from PIL import Image
 
+import polyfolio
 from polyfolio.content import listing, readahead
 from polyfolio.content import site as content_site
+from polyfolio.content.cache import CACHE_DIR
 from polyfolio.content.listing import Listing
 from polyfolio.content.readahead import ReadAhead
 from polyfolio.processes import can_fork
@@ -177,3 +179,24 @@ def test_an_item_edited_between_the_listing_and_the_read_ahead(
     assert b"Written meanwhile" in (out / "portfolio" / "beta" / "index.html").read_bytes()
     assert build_site(root, out).reused_whole
     assert tree(out) == cold_build(root, tmp_path / "cold")
+
+
+def test_a_new_polyfolio_version_parses_front_matter_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cached front matter is keyed by the file's bytes, but what the bytes parse to is
+    polyfolio's to say: an upgrade that reads a value differently must not be served the old
+    reading (its changed code already means the no-change path is not taken)."""
+    parse = content_site._parse_front_matter
+
+    def upgraded(rel: str, raw: bytes) -> tuple[dict[str, Any], bool]:
+        data, has_problems = parse(rel, raw)
+        return {**data, "title": f"{data.get('title')} (read anew)"}, has_problems
+
+    def upgrade(root: Path) -> None:
+        monkeypatch.setattr(polyfolio, "__version__", f"{polyfolio.__version__}.post1")
+        monkeypatch.setattr(content_site, "_parse_front_matter", upgraded)
+        for record in (root / CACHE_DIR).glob("build-*.marshal"):
+            record.unlink()
+
+    _rebuild(tmp_path, upgrade)
