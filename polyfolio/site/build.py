@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
+import importlib.util
 import os
 import time
 from collections.abc import Iterator
@@ -39,6 +40,9 @@ from polyfolio.site.urls import SiteUrls
 
 CACHE_DIR = ".polyfolio/cache"
 ASSETS = "assets"
+# Libraries whose output is in the pages: cached pages are keyed by their installations too,
+# so an upgrade renders every page again (polyfolio's own code is in the theme version).
+RENDERING_LIBRARIES = ("pyromark", "jinja2", "markupsafe", "liquid")
 
 
 def build_site(root: Path, out: Path | None = None, watch: Watch | None = None) -> BuildResult:
@@ -194,8 +198,9 @@ def _render_context(
     languages = {lang: views.Language(lang, codes.to_bcp47(lang), codes) for lang in plan.languages}
     theme = Theme(site.root)
     report.extend(theme.retired_overrides())
+    made_by = (theme.version, *map(_library_stamp, RENDERING_LIBRARIES))
     key = hashlib.blake2b(
-        repr((theme.version, config, settings, strings, languages, urls)).encode(), digest_size=16
+        repr((made_by, config, settings, strings, languages, urls)).encode(), digest_size=16
     ).hexdigest()
     return RenderContext(
         site_title=config.title,
@@ -213,6 +218,17 @@ def _render_context(
 def _liquid_site(site: Site) -> dict[str, object]:
     config = site.config
     return {**config.raw, "title": config.title, "url": config.url, "baseurl": config.baseurl}
+
+
+def _library_stamp(name: str) -> str:
+    """Where a library is installed, and the stamp of its main file: an upgrade or a reinstall
+    replaces it.  Found without importing it (a build that renders nothing may not need it)."""
+    try:
+        spec = importlib.util.find_spec(name)
+        path = spec.origin if spec is not None and spec.origin else ""
+        return f"{path}:{stamp_of(os.stat(path))}"
+    except (ImportError, ValueError, OSError):
+        return "absent"
 
 
 def _copy_key(source: Path, taken_ns: int) -> str:

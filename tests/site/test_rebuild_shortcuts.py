@@ -20,7 +20,7 @@ from polyfolio.content.cache import CACHE_DIR
 from polyfolio.content.listing import Listing
 from polyfolio.content.readahead import ReadAhead
 from polyfolio.processes import can_fork
-from polyfolio.site.build import build_site
+from polyfolio.site.build import RENDERING_LIBRARIES, build_site
 from polyfolio.site.result import BuildResult
 from tests.site import sites
 from tests.site.test_rebuild import cold_build, tree
@@ -196,7 +196,30 @@ def test_a_new_polyfolio_version_parses_front_matter_again(
     def upgrade(root: Path) -> None:
         monkeypatch.setattr(polyfolio, "__version__", f"{polyfolio.__version__}.post1")
         monkeypatch.setattr(content_site, "_parse_front_matter", upgraded)
-        for record in (root / CACHE_DIR).glob("build-*.marshal"):
-            record.unlink()
+        _forget_last_build(root)
 
     _rebuild(tmp_path, upgrade)
+
+
+@pytest.mark.parametrize("library", RENDERING_LIBRARIES)
+def test_an_upgraded_rendering_library_renders_every_page_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, library: str
+) -> None:
+    """An upgrade changes the library's folder (so the no-change path is not taken, here the
+    record is dropped), but cached pages were keyed by polyfolio's own code only: a new
+    Markdown engine or template engine kept every unchanged page as the old one made it."""
+    module = pytest.importorskip(library)
+    installed = tmp_path / "installed.py"  # stands for the library's main file
+    installed.write_text("version = 1\n", "utf-8")
+    monkeypatch.setattr(module.__spec__, "origin", str(installed))
+    root, out = sites.make_site(tmp_path / "site"), tmp_path / "out"
+    build_site(root, out)
+    installed.unlink()
+    installed.write_text("version = 2\n", "utf-8")  # what pip does: a new file
+    _forget_last_build(root)
+    assert build_site(root, out).groups_rendered == 2
+
+
+def _forget_last_build(root: Path) -> None:
+    for record in (root / CACHE_DIR).glob("build-*.marshal"):
+        record.unlink()
