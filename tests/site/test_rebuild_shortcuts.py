@@ -6,20 +6,25 @@ from __future__ import annotations
 
 import io
 import os
+import time
 from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from PIL import Image
 
 import polyfolio
-from polyfolio.content import listing, readahead
+from polyfolio.content import listing, readahead, stamps
 from polyfolio.content import site as content_site
 from polyfolio.content.cache import CACHE_DIR
 from polyfolio.content.listing import Listing
 from polyfolio.content.readahead import ReadAhead
+from polyfolio.content.stamps import RACY_NS, Stamp
 from polyfolio.processes import can_fork
+from polyfolio.site import build as site_build
+from polyfolio.site import freshness, images
 from polyfolio.site.build import RENDERING_LIBRARIES, build_site
 from polyfolio.site.result import BuildResult
 from tests.site import sites
@@ -55,30 +60,56 @@ def _png(color: tuple[int, int, int]) -> bytes:
     return buffer.getvalue()
 
 
-def test_an_asset_rewritten_with_its_size_and_mtime_is_copied(tmp_path: Path) -> None:
-    rel = "assets/docs/prices.txt"
-    _rebuild(tmp_path, lambda root: _rewrite_keeping_stat(root / rel, b"new\n"), {rel: "old\n"})
+IMAGE = "assets/img/beta.png"
+EXTRA: dict[str, str | bytes] = {
+    "assets/docs/prices.txt": "old\n",
+    "_polyfolio/static/polyfolio.css": "body { color: tan; }\n",
+    IMAGE: _png((10, 10, 200)),
+    "_portfolio/beta.md": sites.BETA_EN.replace("https://cdn.example/beta.jpg", IMAGE),
+}
 
 
-def test_a_theme_override_rewritten_with_its_size_and_mtime_is_copied(tmp_path: Path) -> None:
-    rel = "_polyfolio/static/polyfolio.css"
-    css = "body { color: tan; }\n"
-    _rebuild(
-        tmp_path,
-        lambda root: _rewrite_keeping_stat(root / rel, css.replace("tan", "red").encode()),
-        {rel: css},
-    )
+def _same_size(rel: str, old: bytes, new: bytes) -> Edit:
+    def edit(root: Path) -> None:
+        _rewrite_keeping_stat(root / rel, (root / rel).read_bytes().replace(old, new))
+
+    return edit
 
 
-def test_an_image_rewritten_with_its_size_and_mtime_gets_new_variants(tmp_path: Path) -> None:
-    rel = "assets/img/beta.png"
-    beta = sites.BETA_EN.replace("https://cdn.example/beta.jpg", rel)
-    warm = _rebuild(
-        tmp_path,
-        lambda root: _rewrite_keeping_stat(root / rel, _png((200, 10, 10))),
-        {rel: _png((10, 10, 200)), "_portfolio/beta.md": beta},
-    )
-    assert warm.images_made == 1
+SAME_SIZE_EDITS: dict[str, Edit] = {
+    "an item": _same_size("_portfolio/alpha.md", b"Someone", b"Sameone"),
+    "the config": _same_size("_config.yml", b"Mini Clinic", b"Mini Clinix"),
+    "the sitetext": _same_size("_data/sitetext.yml", b"Pick one.", b"Pick two."),
+    "an asset": _same_size("assets/docs/prices.txt", b"old", b"new"),
+    "a theme override": _same_size("_polyfolio/static/polyfolio.css", b"tan", b"red"),
+    "an image": lambda root: _rewrite_keeping_stat(root / IMAGE, _png((200, 10, 10))),
+}
+
+
+def _same_tick(stat: os.stat_result) -> Stamp:
+    """A stamp as if every edit fell in the clock tick of the last write (see test_stamps)."""
+    return (stat.st_size, stat.st_mtime_ns, 0, stat.st_mtime_ns)
+
+
+@pytest.fixture(params=["recent", "same tick", "settled"])
+def window(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """recent: builds right after the writes, as in a dev loop; same tick: as if the edit fell
+    in the clock tick of the build's read (nothing in the stat changes, only content hashes
+    can see it); settled: builds long after the writes (only inode and ctime can)."""
+    if request.param == "settled":
+        later = SimpleNamespace(time_ns=lambda: time.time_ns() + 10 * RACY_NS)
+        monkeypatch.setattr(stamps, "time", later)
+    elif request.param == "same tick":
+        for module in (freshness, content_site, site_build, images):
+            monkeypatch.setattr(module, "stamp_of", _same_tick)
+    return str(request.param)
+
+
+@pytest.mark.parametrize("name", sorted(SAME_SIZE_EDITS))
+def test_a_rewrite_keeping_size_and_mtime_is_seen(tmp_path: Path, window: str, name: str) -> None:
+    """Asset copies and image digests were known unchanged by size and mtime alone."""
+    warm = _rebuild(tmp_path, SAME_SIZE_EDITS[name], EXTRA)
+    assert not warm.reused_whole
 
 
 def _append(rel: str, text: str) -> Edit:
