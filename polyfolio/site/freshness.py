@@ -45,6 +45,9 @@ if TYPE_CHECKING:
 _FORMAT = f"build-v2-py{sys.version_info.major}.{sys.version_info.minor}"
 # What a site's build reads besides its collection (config, data, assets, theme overrides).
 SITE_INPUTS = ("_config.yml", "_data", "assets", "_polyfolio")
+# Those read through symlinked folders too: the theme's template loader follows them (the copy
+# of assets/ does not, and a link there may lead to a big tree elsewhere).
+FOLLOWED = frozenset({"_polyfolio"})
 MANIFEST = ".polyfolio-manifest.json"  # polyfolio.site.output.MANIFEST, without importing it
 PACKAGE_DIR = Path(polyfolio.__file__).resolve().parent
 _NOT_CODE = frozenset({"examples", "__pycache__"})
@@ -162,8 +165,7 @@ def _input_paths(root: Path) -> Iterator[str]:
     """Every file and folder whose change could change the output, besides the collection and
     images: the site's inputs, polyfolio's code and theme, the library folders."""
     for name in SITE_INPUTS:
-        # Into symlinked folders too: the theme follows a symlinked _polyfolio/templates.
-        yield from _tree(os.path.join(root, name), follow=True)
+        yield from _tree(os.path.join(root, name), follow=name in FOLLOWED)
     yield from _tree(str(PACKAGE_DIR), skip=_NOT_CODE)
     yield from (os.path.abspath(entry) for entry in _library_path() if entry)
 
