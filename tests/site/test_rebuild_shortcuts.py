@@ -34,10 +34,15 @@ Edit = Callable[[Path], None]
 
 
 def _rebuild(
-    tmp_path: Path, edit: Edit, extra: dict[str, str | bytes] | None = None
+    tmp_path: Path,
+    edit: Edit,
+    extra: dict[str, str | bytes] | None = None,
+    prepare: Edit | None = None,
 ) -> BuildResult:
     """Build, edit, build again: the second build's output must be a cold build's."""
     root, out = sites.make_site(tmp_path / "site", extra), tmp_path / "out"
+    if prepare is not None:
+        prepare(root)
     build_site(root, out)
     edit(root)
     warm = build_site(root, out)
@@ -110,6 +115,58 @@ def test_a_rewrite_keeping_size_and_mtime_is_seen(tmp_path: Path, window: str, n
     """Asset copies and image digests were known unchanged by size and mtime alone."""
     warm = _rebuild(tmp_path, SAME_SIZE_EDITS[name], EXTRA)
     assert not warm.reused_whole
+
+
+def _rename(old: str, new: str) -> Edit:
+    def edit(root: Path) -> None:
+        (root / new).parent.mkdir(parents=True, exist_ok=True)
+        os.rename(root / old, root / new)
+
+    return edit
+
+
+def _swap(one: str, other: str) -> Edit:
+    """Two files exchange names (and so contents): each name keeps a size it had."""
+
+    def edit(root: Path) -> None:
+        os.rename(root / one, root / "swap.tmp")
+        os.rename(root / other, root / one)
+        os.rename(root / "swap.tmp", root / other)
+
+    return edit
+
+
+def _link(rel: str, target: str) -> Edit:
+    def edit(root: Path) -> None:
+        (root / rel).unlink(missing_ok=True)
+        (root / rel).symlink_to(target)
+
+    return edit
+
+
+ELSEWHERE = {
+    "drafts/one.md": sites.BETA_EN.replace("beta", "one"),
+    "drafts/two.md": sites.BETA_EN.replace("beta", "two"),
+}
+MOVES: dict[str, tuple[Edit, Edit | None]] = {
+    "an item moved into a language folder": (
+        _rename("_portfolio/beta.md", "_portfolio/gr/beta.md"),
+        None,
+    ),
+    "a language folder renamed": (_rename("_portfolio/gr", "_portfolio/el"), None),
+    "two items swapped by renames": (_swap("_portfolio/alpha.md", "_portfolio/gr/alpha.md"), None),
+    "an item made a symlink to another": (_link("_portfolio/beta.md", "alpha.md"), None),
+    "a symlinked item pointed elsewhere": (
+        _link("_portfolio/linked.md", "../drafts/two.md"),
+        _link("_portfolio/linked.md", "../drafts/one.md"),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(MOVES))
+def test_files_moved_swapped_or_linked(tmp_path: Path, name: str) -> None:
+    edit, prepare = MOVES[name]
+    assert not _rebuild(tmp_path, edit, ELSEWHERE, prepare).reused_whole
 
 
 def _append(rel: str, text: str) -> Edit:
