@@ -115,7 +115,8 @@ def _build(
     stale = {rel: f for rel, f in files.items() if not output.has_unchanged(rel, f.key)}
     copies = dict(_site_assets(root))
     copies.update({f"{STATIC_FOLDER}/{n}": p for n, p in ctx.theme.static_files.items()})
-    copies.update({f"{IMAGE_FOLDER}/{v.name}": store.variant_path(v) for v in store.variants()})
+    variants = {f"{IMAGE_FOLDER}/{v.name}": store.variant_path(v) for v in store.variants()}
+    copies.update(variants)
 
     # Write: item groups from the cache or rendered (in two processes when many), then the rest.
     output.begin([*files, *copies, *_item_paths(ctx)])
@@ -132,7 +133,9 @@ def _build(
             output.keep(rel, file.key)
     taken = now_ns()
     for rel, source in copies.items():
-        output.copy(rel, source, _copy_key(source, taken))
+        # Image variants are named by their content: the name is key enough.
+        key = source.name if rel in variants else _copy_key(source, taken)
+        output.copy(rel, source, key)
     deleted = output.finish()
     cache.save()
     report.extend(

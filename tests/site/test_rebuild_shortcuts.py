@@ -311,3 +311,19 @@ def test_an_upgraded_rendering_library_renders_every_page_again(
 def _forget_last_build(root: Path) -> None:
     for record in (root / CACHE_DIR).glob("build-*.marshal"):
         record.unlink()
+
+
+def test_image_variants_are_not_copied_again_once_their_stamps_settle(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Variants are named by their content: a stamp too recent to vouch for a file costs a
+    copy of a site's asset when it settles, but must not cost a copy of every variant."""
+    root, out = sites.make_site(tmp_path / "site"), tmp_path / "out"
+    build_site(root, out)
+    variants = sorted((out / "assets" / "polyfolio" / "img").iterdir())
+    before = [path.stat().st_ino for path in variants]
+    later = SimpleNamespace(time_ns=lambda: time.time_ns() + 10 * RACY_NS)
+    monkeypatch.setattr(stamps, "time", later)
+    _forget_last_build(root)
+    build_site(root, out)
+    assert [path.stat().st_ino for path in variants] == before
