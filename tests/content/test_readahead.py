@@ -9,11 +9,10 @@ import pytest
 
 from bench.sitegen import generate_site
 from polyfolio.content import readahead
-from polyfolio.content import site as site_module
 from polyfolio.content.document import md5_hex
-from polyfolio.content.readahead import ReadAhead
 from polyfolio.content.site import Site, _parse_front_matter, load_site
 from polyfolio.processes import can_fork
+from tests.readahead_spy import count_read_aheads
 
 ITEMS = 600  # files, above the threshold
 
@@ -54,14 +53,7 @@ def test_few_files_are_left_to_the_ordinary_path(site_root: Path) -> None:
 def test_loading_with_and_without_read_ahead_is_identical(
     site_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    returned: list[int] = []
-
-    def spy(root: str, rels: list[str], parse: readahead.Parse) -> dict[str, ReadAhead]:
-        found = readahead.read_ahead(root, rels, parse)
-        returned.append(len(found))
-        return found
-
-    monkeypatch.setattr(site_module, "read_ahead", spy)
+    returned = count_read_aheads(monkeypatch)
     parallel = load_site(_fresh_copy(site_root, tmp_path / "a"))
     assert returned == [ITEMS + 3]  # every readable file, parsed or not, came from read-ahead
     monkeypatch.setattr(readahead, "PARALLEL_THRESHOLD", 10**9)

@@ -32,7 +32,10 @@ def _replace(rel: str, old: str, new: str) -> Edit:
 
 
 def _write(rel: str, text: str) -> Edit:
-    return lambda root: write_site(root, {rel: text})
+    def edit(root: Path) -> None:
+        write_site(root, {rel: text})
+
+    return edit
 
 
 def _delete(rel: str) -> Edit:

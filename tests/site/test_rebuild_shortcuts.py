@@ -20,13 +20,13 @@ from polyfolio.content import listing, readahead, stamps
 from polyfolio.content import site as content_site
 from polyfolio.content.cache import CACHE_DIR
 from polyfolio.content.listing import Listing
-from polyfolio.content.readahead import ReadAhead
 from polyfolio.content.stamps import RACY_NS, Stamp
 from polyfolio.processes import can_fork
 from polyfolio.site import build as site_build
 from polyfolio.site import freshness, images
 from polyfolio.site.build import RENDERING_LIBRARIES, build_site
 from polyfolio.site.result import BuildResult
+from tests.readahead_spy import count_read_aheads
 from tests.site import sites
 from tests.site.test_rebuild import cold_build, tree
 
@@ -220,15 +220,7 @@ def read_ahead_always(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     if not can_fork():
         pytest.skip("the read-ahead needs fork")
     monkeypatch.setattr(readahead, "PARALLEL_THRESHOLD", 1)
-    returned: list[int] = []
-
-    def counted(root: str, rels: list[str], parse: readahead.Parse) -> dict[str, ReadAhead]:
-        found = readahead.read_ahead(root, rels, parse)
-        returned.append(len(found))
-        return found
-
-    monkeypatch.setattr(content_site, "read_ahead", counted)
-    return returned
+    return count_read_aheads(monkeypatch)
 
 
 def test_a_read_ahead_child_that_dies_costs_only_time(
