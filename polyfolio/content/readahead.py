@@ -56,7 +56,8 @@ def _read_chunk(root: str, rels: Sequence[str], parse: Parse) -> dict[str, Found
     found: dict[str, Found] = {}
     for rel in rels:
         try:
-            with open(f"{root}/{rel}", "rb") as handle:
+            # Unbuffered: a buffered reader asks whether each file is a terminal (an ioctl).
+            with open(f"{root}/{rel}", "rb", buffering=0) as handle:
                 stamp = stamp_of(os.fstat(handle.fileno()))
                 raw = handle.read()
         except OSError:

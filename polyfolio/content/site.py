@@ -55,7 +55,7 @@ class Item:
         was not read); a file changed since then is an error, not a mix of two versions."""
         if self.loaded is not None:
             return self.loaded
-        with open(self.path, "rb") as handle:
+        with open(self.path, "rb", buffering=0) as handle:
             raw = handle.read()
         if md5_hex(raw) != self.md5:
             raise ContentError(error(Location(self.rel), "changed while being read; run again"))
@@ -219,7 +219,8 @@ def _read_ahead(
 
 def _read(path: str, rel: str, stamps: StampStore | None) -> tuple[bytes, str]:
     """The file's bytes and md5, stamped with the stat taken before reading them."""
-    with open(path, "rb") as handle:
+    # Unbuffered: a buffered reader asks whether each file is a terminal (an ioctl).
+    with open(path, "rb", buffering=0) as handle:
         stamp = stamp_of(os.fstat(handle.fileno()))
         raw = handle.read()
     md5 = md5_hex(raw)
