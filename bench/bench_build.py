@@ -67,8 +67,9 @@ def measure_size(items: int, runs: int, *, hugo: bool, jekyll: bool) -> SizeResu
         for _ in range(runs):  # interleaved, so all see the same machine load
             fresh()
             cold_runs.append(run_command(ours))
-            for name, (command, output) in others.items():
-                shutil.rmtree(output, ignore_errors=True)
+            for name, (command, cold_paths) in others.items():
+                for path in cold_paths:
+                    shutil.rmtree(path, ignore_errors=True)
                 other_runs[name].append(run_command(command))
         warm = median_run(runs, lambda: run_command(ours))
         changed_file = site / "_portfolio" / "item-00001.md"
@@ -110,15 +111,19 @@ def _rows(results: list[SizeResult]) -> list[tuple[str, ...]]:
 
 def _competitors(
     site: Path, base: Path, *, hugo: bool, jekyll: bool
-) -> dict[str, tuple[list[str], Path]]:
-    """Installed tools to compare with: name -> (cold build command, its output folder)."""
-    found: dict[str, tuple[list[str], Path]] = {}
+) -> dict[str, tuple[list[str], list[Path]]]:
+    """Installed tools to compare with: name -> (cold build command, the folders a cold build
+    starts without: its output and any cache)."""
+    found: dict[str, tuple[list[str], list[Path]]] = {}
     if hugo and shutil.which("hugo"):
         root = make_hugo_site(site, base / "hugo")
-        found["hugo"] = (hugo_command(root, base / "hugo-out"), base / "hugo-out")
+        found["hugo"] = (hugo_command(root, base / "hugo-out"), [base / "hugo-out"])
+        root = make_hugo_site(site, base / "hugo-images", images=True)
+        out = base / "hugo-images-out"
+        found["hugo + image variants"] = (hugo_command(root, out), [out, root / "resources"])
     if jekyll and shutil.which("jekyll"):
         root = make_jekyll_site(site, base / "jekyll")
-        found["jekyll"] = (jekyll_command(root, base / "jekyll-out"), base / "jekyll-out")
+        found["jekyll"] = (jekyll_command(root, base / "jekyll-out"), [base / "jekyll-out"])
     return found
 
 
