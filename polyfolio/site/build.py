@@ -23,7 +23,7 @@ from polyfolio.content.stamps import now_ns, settled, stamp_of
 from polyfolio.diagnostics import ContentError, Location, Report, error, warning
 from polyfolio.site import views
 from polyfolio.site.body import BodyRenderer
-from polyfolio.site.cache import PageCache
+from polyfolio.site.cache import PageCache, remove_retired
 from polyfolio.site.freshness import Watch
 from polyfolio.site.groups import GroupJob, render_groups, reuse_cached
 from polyfolio.site.images import ImageStore
@@ -138,6 +138,7 @@ def _build(
         output.copy(rel, source, key)
     deleted = output.finish()
     cache.save()
+    remove_retired(root / CACHE_DIR)
     report.extend(
         error(Location(str(out_dir / rel)), "exists and was not written by polyfolio; left as is")
         for rel in output.conflicts

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import marshal
+import shutil
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,9 @@ from polyfolio.site.output import write_derived
 
 _FORMAT = f"pages-v1-py{sys.version_info.major}.{sys.version_info.minor}"
 FILE = "pages.marshal"
+# Caches earlier versions kept under .polyfolio/cache/ and this one no longer reads: rendered
+# bodies (13 MB at 4,000 items), removed so they do not linger in every site.
+RETIRED = ("bodies",)
 
 DiagnosticTuple = tuple[str, int, int, str, str]
 
@@ -83,3 +87,11 @@ class PageCache:
         }
         with contextlib.suppress(OSError):
             write_derived(self.path, marshal.dumps({"format": _FORMAT, "groups": groups}))
+
+
+def remove_retired(cache_dir: Path) -> None:
+    """Delete the caches of earlier versions (best effort: a cache only costs disk space)."""
+    for name in RETIRED:
+        folder = cache_dir / name
+        if folder.is_dir() and not folder.is_symlink():
+            shutil.rmtree(folder, ignore_errors=True)

@@ -119,6 +119,20 @@ def test_rebuild_removes_the_dialog_fragments_of_an_earlier_version(tmp_path: Pa
     assert "fragment.html" not in (out / MANIFEST).read_text()
 
 
+def test_a_build_removes_the_body_cache_of_an_earlier_version(tmp_path: Path) -> None:
+    """Earlier versions kept rendered bodies in .polyfolio/cache/bodies/; nothing reads them."""
+    root = sites.make_site(tmp_path / "site")
+    retired = root / ".polyfolio" / "cache" / "bodies"
+    retired.mkdir(parents=True)
+    (retired / "ab.marshal").write_bytes(b"old")
+    kept = root / ".polyfolio" / "memory.sqlite"
+    kept.write_bytes(b"the translation memory")
+    assert build_site(root, tmp_path / "out").ok
+    assert not retired.exists()
+    assert kept.read_bytes() == b"the translation memory"
+    assert (root / ".polyfolio" / "cache" / "pages.marshal").is_file()
+
+
 def test_a_users_file_in_the_way_is_not_overwritten(tmp_path: Path) -> None:
     root = sites.make_site(tmp_path / "site")
     out = tmp_path / "out"
