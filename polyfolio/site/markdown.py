@@ -1,8 +1,8 @@
 """Markdown bodies to HTML: CommonMark + GFM tables + kramdown attribute lists + heading ids.
 
 The engine is pulldown-cmark (through ``pyromark``): one native call turns a body into HTML,
-~40× faster than markdown-it-py.  It cannot run Python plugins, so our features are small passes
-over its output, in this order:
+~40× faster than markdown-it-py (~13× with the passes below, ``bench/bench_markdown.py``).  It
+cannot run Python plugins, so our features are small passes over its output, in this order:
 
 1. ``raw_html=False``: before rendering, the ``<`` of every piece of the author's HTML (found by
    the engine's own parse) becomes ``&lt;``, so it is shown as text, as if HTML were not part of
