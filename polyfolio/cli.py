@@ -147,7 +147,7 @@ def build(site: Path, out: Path | None) -> int:
     click.echo(
         f"built {result.pages} pages, {images} images ({result.images_reused} reused), "
         f"{result.written} files written, {result.unchanged} unchanged, "
-        f"{len(result.deleted)} removed in {result.seconds:.2f}s -> {result.out}"
+        f"{len(result.deleted)} removed in {_duration(result.seconds)} -> {result.out}"
         + (f"; {errors} error(s)" if errors else "")
     )
     return EXIT_FAILED if errors else EXIT_OK
@@ -225,3 +225,8 @@ def translate(
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
+
+
+def _duration(seconds: float) -> str:
+    """``1.23s``, or ``4ms`` when a rounded ``0.00s`` would look like nothing happened."""
+    return f"{seconds:.2f}s" if seconds >= 0.1 else f"{seconds * 1000:.0f}ms"

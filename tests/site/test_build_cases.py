@@ -210,7 +210,7 @@ def test_cli_build_prints_warnings_and_a_summary(
     assert "_portfolio/gr/alpha.md:20:4: warning: Liquid not rendered" in captured.err
     assert re.match(
         r"built 8 pages, 1 images \(0 reused\), \d+ files written, 0 unchanged, 0 removed in "
-        r"\d+\.\d\ds -> .*_site\n$",
+        r"(\d+\.\d\ds|\d+ms) -> .*_site\n$",
         captured.out,
     )
     assert (root / "_site" / "index.html").is_file()
