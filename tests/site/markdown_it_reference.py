@@ -18,13 +18,8 @@ _HTML_URL = re.compile(r"""\b(?:src|href)\s*=\s*(?P<q>["'])(?P<url>[^"']*)(?P=q)
 
 
 class MarkdownItRenderer:
-    """Renders bodies; safe to reuse for many bodies (state lives in each call's env).
-
-    ``site_root`` (the baseurl plus ``/``), when given, is put in front of relative link and
-    image URLs: agency-theme bodies write ``assets/img/x.png`` meaning the site's root, because
-    the theme shows them on the home page; our item pages live deeper, so those URLs are made
-    root-relative (in raw HTML ``src``/``href`` too).
-    """
+    """The markdown-it-py renderer the build used before pulldown-cmark, kept as the oracle the
+    new one is compared with; same arguments and meaning as MarkdownRenderer's."""
 
     def __init__(self, raw_html: bool = True, site_root: str | None = None) -> None:
         md = MarkdownIt("commonmark", {"html": raw_html})
