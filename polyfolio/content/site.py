@@ -140,11 +140,12 @@ def load_site(root: Path, listing: Listing | None = None) -> Site:
         warning(Location(rel), "symlink leads outside the site; skipped")
         for rel in site.outside_links
     )
-    ahead = _read_ahead(root, files, cache, stamps)
-    for rel, stat in files.items():
+    vouched = _vouched(files, cache, stamps)
+    ahead = _read_ahead(root, [rel for rel in files if rel not in vouched], cache, stamps)
+    for rel in files:
         try:
             item, has_problems = read_item(
-                root, rel, config, languages, cache, stamps, stat, ahead.get(rel)
+                root, rel, config, languages, cache, stamps, vouched.get(rel), ahead.get(rel)
             )
         except ContentError as exc:
             site.problems.append(exc.diagnostic)
@@ -169,21 +170,20 @@ def read_item(
     languages: LanguageCandidates,
     cache: FrontMatterCache | None = None,
     stamps: StampStore | None = None,
-    stat: os.stat_result | None = None,
+    vouched: str | None = None,
     ahead: ReadAhead | None = None,
 ) -> tuple[Item, bool]:
     """Read one item; also say whether its front matter had problems (e.g. duplicate keys).
 
-    A file whose stamp vouches for it (see :mod:`polyfolio.content.stamps`) and whose front
-    matter is cached is not read at all: its bytes are read when first asked for.  ``stat``:
-    the file's, when the listing took it; ``ahead``: the file as another process just read it."""
+    ``vouched``: the file's md5 when its stamp vouches for it and its front matter is cached
+    (see :func:`_vouched`): it is not read at all, its bytes are read when first asked for.
+    ``ahead``: the file as another process just read it."""
     path = f"{root}/{rel}"
-    md5 = None
-    if stamps is not None and ahead is None:
-        md5 = stamps.md5(rel, stamp_of(stat or os.stat(path)))
-    cached = cache.get(md5) if cache and md5 else None
+    cached = cache.get(vouched) if cache and vouched else None
     raw = None
-    if cached is None or md5 is None:
+    if cached is not None and vouched is not None:
+        md5 = vouched
+    else:
         raw, md5 = (ahead.raw, ahead.md5) if ahead else _read(path, rel, stamps)
         cached = cache.get(md5) if cache else None
         if cached is None:
@@ -194,21 +194,24 @@ def read_item(
     return identify(rel, path, raw, data, md5, config, languages), has_problems
 
 
+def _vouched(
+    files: Mapping[str, os.stat_result | None], cache: FrontMatterCache, stamps: StampStore
+) -> dict[str, str]:
+    """``rel`` → md5 of each file that need not be read: its stamp vouches for the bytes it was
+    read with (see :mod:`polyfolio.content.stamps`) and their front matter is cached."""
+    vouched: dict[str, str] = {}
+    for rel, stat in files.items():
+        md5 = stamps.md5(rel, stamp_of(stat)) if stat is not None else None
+        if md5 is not None and cache.get(md5) is not None:
+            vouched[rel] = md5
+    return vouched
+
+
 def _read_ahead(
-    root: Path,
-    files: Mapping[str, os.stat_result | None],
-    cache: FrontMatterCache,
-    stamps: StampStore,
+    root: Path, pending: list[str], cache: FrontMatterCache, stamps: StampStore
 ) -> dict[str, ReadAhead]:
     """The files that must be read (new or changed), read and parsed in two processes when
     there are many; what they gave goes into the stamps and the front matter cache."""
-    pending = [
-        rel
-        for rel, stat in files.items()
-        if stat is None
-        or (md5 := stamps.md5(rel, stamp_of(stat))) is None
-        or cache.get(md5) is None
-    ]
     ahead = read_ahead(str(root), pending, _parse_front_matter)
     for rel, found in ahead.items():
         stamps.put(rel, found.stamp, found.md5)
