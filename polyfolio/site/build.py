@@ -40,7 +40,6 @@ from polyfolio.site.sitefiles import all_cards, site_files
 from polyfolio.site.strings import read_sitetext, sitetext_strings, strings_for
 from polyfolio.site.theme import OVERRIDES, Theme
 from polyfolio.site.urls import SiteUrls
-from polyfolio.site.views import PlainKey
 
 CACHE_DIR = ".polyfolio/cache"
 ASSETS = "assets"
@@ -132,10 +131,11 @@ def _build(
 
     # Site-wide files whose inputs changed are made with the item groups that changed.
     if scope is None:
-        card_keys, cards = all_cards(ctx, media)
-        files = site_files(ctx, card_keys, cards.__getitem__)
+        digests, cards = all_cards(ctx, media)
+        files = site_files(ctx, digests, cards.__getitem__)
     else:
-        files = site_files(ctx, _card_keys(job, scope), partial(pages.home_cards, ctx, media=media))
+        make_cards = partial(pages.home_cards, ctx, media=media)
+        files = site_files(ctx, _card_digests(job, scope), make_cards)
     stale = {rel: f for rel, f in files.items() if not output.has_unchanged(rel, f.key)}
     if scope is not None and any(ctx.urls.home_path(lang) in stale for lang in plan.languages):
         # A home to make: it needs every card in full, so every item's views.
@@ -189,9 +189,9 @@ def _build(
     )
 
 
-def _card_keys(job: GroupJob, scope: Scope) -> dict[str, list[PlainKey]]:
-    """Each home's card keys in plan order: the kept groups' from their entries, the others'
-    made afresh (exactly the keys :func:`all_cards` would give)."""
+def _card_digests(job: GroupJob, scope: Scope) -> dict[str, list[str]]:
+    """Each home's card digests in plan order: the kept groups' from their entries, the
+    others' made afresh (exactly what :func:`all_cards` would give)."""
     plan = job.ctx.plan
     by_group = {page_id: entry.cards for page_id, entry in scope.kept.items()}
     by_group.update((page_id, group_cards(job, page_id)) for page_id in scope.examined)

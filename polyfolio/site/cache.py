@@ -28,9 +28,6 @@ RETIRED = ("bodies",)
 DiagnosticTuple = tuple[str, int, int, str, str]
 
 
-CardKey = tuple[object, ...]  # polyfolio.site.views.PlainKey of a home card
-
-
 @dataclass(frozen=True, slots=True)
 class GroupEntry:
     key: str
@@ -39,7 +36,7 @@ class GroupEntry:
     # What the one-item rebuild needs to leave the group alone (polyfolio.site.incremental):
     sources: tuple[str, ...] = ()  # collection files (rels) its pages are made of
     images: tuple[str, ...] = ()  # image files (site rels) its items show
-    cards: dict[str, CardKey] = field(default_factory=dict)  # language → its home card's key
+    cards: dict[str, str] = field(default_factory=dict)  # language → its home card's digest
 
     def problems(self) -> list[Diagnostic]:
         return as_diagnostics(self.diagnostics)

@@ -17,7 +17,7 @@ from polyfolio.diagnostics import Diagnostic
 from polyfolio.processes import can_fork, run_forked
 from polyfolio.site import pages, views
 from polyfolio.site.body import BodyRenderer
-from polyfolio.site.cache import CardKey, GroupEntry, PageCache, as_tuples
+from polyfolio.site.cache import GroupEntry, PageCache, as_tuples
 from polyfolio.site.output import OutputFolder, content_key
 from polyfolio.site.pages import ItemMedia, RenderContext
 from polyfolio.site.sitefiles import SiteFile
@@ -56,11 +56,11 @@ def group_key(job: GroupJob, page_id: str) -> str:
     return digest.hexdigest()
 
 
-def group_cards(job: GroupJob, page_id: str) -> dict[str, CardKey]:
-    """Language → the key of the group's home card in it."""
+def group_cards(job: GroupJob, page_id: str) -> dict[str, str]:
+    """Language → the digest of the group's home card in it."""
     ctx = job.ctx
     return {
-        lang: views.card_key(pages.card_view(ctx, lang, page, job.media[page.item.rel]))
+        lang: views.card_digest(pages.card_view(ctx, lang, page, job.media[page.item.rel]))
         for lang, page in ctx.plan.pages[page_id].items()
     }
 

@@ -77,7 +77,7 @@ class ItemMedia:
 
     def key(self) -> tuple[object, ...]:
         """Every field, as plain tuples (for cache keys)."""
-        return (views.image_key(self.image), views.image_key(self.thumbnail))
+        return (views.image_key(self.image), views.image_key(self.thumbnail), self.files)
 
 
 def home_cards(ctx: RenderContext, lang: str, media: Mapping[str, ItemMedia]) -> list[CardView]:

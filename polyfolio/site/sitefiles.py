@@ -15,7 +15,7 @@ from functools import partial
 from polyfolio.site import pages, views
 from polyfolio.site.pages import ItemMedia, RenderContext
 from polyfolio.site.sitemap import SitemapEntry, robots_txt, sitemap_xml
-from polyfolio.site.views import CardView, PlainKey
+from polyfolio.site.views import CardView
 
 # Rough cost of making a file, in item pages, per card of a home or entry of the sitemap
 # (measured at 4,000 items: an item page ~0.4 ms made and written, a card ~0.03 ms, a sitemap
@@ -36,15 +36,15 @@ class SiteFile:
 
 def site_files(
     ctx: RenderContext,
-    card_keys: Mapping[str, list[PlainKey]],
+    card_digests: Mapping[str, list[str]],
     cards: Callable[[str], list[CardView]],
 ) -> dict[str, SiteFile]:
     """Output path → file, for every site-wide file of the build; a home is known by its cards'
-    keys (``card_keys``: language → keys in plan order) and made from ``cards`` (language →
+    digests (``card_digests``: language → in plan order) and made from ``cards`` (language →
     card views, asked only when it is made)."""
     files: dict[str, SiteFile] = {}
     for lang in ctx.plan.languages:
-        keys = card_keys[lang]
+        keys = card_digests[lang]
         files[ctx.urls.home_path(lang)] = SiteFile(
             _key(ctx, "home", lang, keys),
             partial(_render_home, ctx, lang, cards),
@@ -68,10 +68,10 @@ def site_files(
 
 def all_cards(
     ctx: RenderContext, media: Mapping[str, ItemMedia]
-) -> tuple[dict[str, list[PlainKey]], dict[str, list[CardView]]]:
-    """Every home's cards and their keys (language → in plan order)."""
+) -> tuple[dict[str, list[str]], dict[str, list[CardView]]]:
+    """Every home's cards and their digests (language → in plan order)."""
     cards = {lang: pages.home_cards(ctx, lang, media) for lang in ctx.plan.languages}
-    keys = {lang: [views.card_key(card) for card in found] for lang, found in cards.items()}
+    keys = {lang: [views.card_digest(card) for card in found] for lang, found in cards.items()}
     return keys, cards
 
 
