@@ -56,6 +56,8 @@ _IMAGE_FIELDS = (("image",), ("caption", "thumbnail"))  # as polyfolio.site.medi
 # A path's state: its stamp and, when the stamp was racy, a hash of its content; None: absent.
 State = tuple[Stamp, str] | None
 DiagnosticTuple = tuple[str, int, int, str, str, str | None]
+# What reading a record of the right format but unexpected contents raises.
+_DAMAGED = (KeyError, TypeError, ValueError, IndexError, AttributeError)
 
 
 @dataclass(slots=True)
@@ -110,9 +112,11 @@ class Watch:
         record = self._record
         if record is None or not _intact(lambda: self._stands_but_collection(record)):
             return None
-        collection = record["collection"]
-        files = {rel: str(entry[1]) for rel, entry in collection["files"].items()}
-        return LastBuild(int(record["taken"]), files)
+        try:
+            files = {rel: str(entry[1]) for rel, entry in record["collection"]["files"].items()}
+            return LastBuild(int(record["taken"]), files)
+        except _DAMAGED:
+            return None
 
     def _stands_but_collection(self, record: dict[str, Any]) -> bool:
         collection = record["collection"]
@@ -349,7 +353,7 @@ def _intact(check: Callable[[], bool]) -> bool:
     foreign or damaged file) fails instead of raising."""
     try:
         return check()
-    except (KeyError, TypeError, ValueError, IndexError, AttributeError):
+    except _DAMAGED:
         return False
 
 

@@ -5,9 +5,11 @@ collection files changed since the last successful build."""
 from __future__ import annotations
 
 import json
+import marshal
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -202,3 +204,27 @@ def test_a_missing_image_is_an_error_and_the_next_build_is_full(tmp_path: Path) 
     assert [d.message for d in broken.errors] == ["image not found: assets/img/gone.png"]
     BODY(root)
     assert not build_site(root, tmp_path / "out").narrowed  # no record of a failed build
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda record: record["collection"]["files"].update({"_portfolio/beta.md": None}),
+        lambda record: record.update(taken="yesterday"),
+        lambda record: record["collection"].update(files=[]),
+    ],
+    ids=["entry", "taken", "files"],
+)
+def test_a_damaged_record_means_the_full_path(
+    tmp_path: Path, damage: Callable[[dict[str, Any]], None]
+) -> None:
+    root = make_site(tmp_path / "site")
+    build_site(root, tmp_path / "out")
+    (record_path,) = (root / ".polyfolio" / "cache").glob("build-*.marshal")
+    record = marshal.loads(record_path.read_bytes())
+    damage(record)
+    record_path.write_bytes(marshal.dumps(record))
+    BODY(root)
+    result = build_site(root, tmp_path / "out")
+    assert result.ok and not result.narrowed
+    assert tree(tmp_path / "out") == cold_build(root, tmp_path / "cold")[0]
