@@ -133,6 +133,9 @@ def _build(
     if scope is None:
         digests, cards = all_cards(ctx, media)
         files = site_files(ctx, digests, cards.__getitem__)
+        for lang, found in cards.items():
+            for card, digest in zip(found, digests[lang], strict=True):
+                job.cards.setdefault(card.page_id, {})[lang] = digest
     else:
         make_cards = partial(pages.home_cards, ctx, media=media)
         files = site_files(ctx, _card_digests(job, scope), make_cards)
@@ -193,8 +196,9 @@ def _card_digests(job: GroupJob, scope: Scope) -> dict[str, list[str]]:
     """Each home's card digests in plan order: the kept groups' from their entries, the
     others' made afresh (exactly what :func:`all_cards` would give)."""
     plan = job.ctx.plan
+    job.cards.update((page_id, group_cards(job, page_id)) for page_id in scope.examined)
     by_group = {page_id: entry.cards for page_id, entry in scope.kept.items()}
-    by_group.update((page_id, group_cards(job, page_id)) for page_id in scope.examined)
+    by_group.update(job.cards)
     return {
         lang: [by_group[page_id][lang] for page_id in plan.order if lang in plan.pages[page_id]]
         for lang in plan.languages

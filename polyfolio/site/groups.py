@@ -33,6 +33,9 @@ class GroupJob:
     ctx: RenderContext
     media: Mapping[str, ItemMedia]
     bodies: BodyRenderer
+    # page_id → language → home card digest, as the homes' keys were made (filled before
+    # rendering; a group missing here has its digests made again)
+    cards: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -76,7 +79,7 @@ def group_entry(
         as_tuples(problems),
         sources=tuple(sorted({page.item.rel for page in group})),
         images=tuple(sorted({f for page in group for f in job.media[page.item.rel].files})),
-        cards=group_cards(job, page_id),
+        cards=job.cards.get(page_id) or group_cards(job, page_id),
     )
 
 
