@@ -16,24 +16,27 @@ import importlib.util
 import os
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from polyfolio.content.site import Site, load_site
 from polyfolio.content.stamps import now_ns, settled, stamp_of
-from polyfolio.diagnostics import ContentError, Location, Report, error, warning
-from polyfolio.site import views
+from polyfolio.diagnostics import ContentError, Diagnostic, Location, Report, error, warning
+from polyfolio.site import pages, views
 from polyfolio.site.body import BodyRenderer
 from polyfolio.site.cache import PageCache, remove_retired
-from polyfolio.site.freshness import Watch
-from polyfolio.site.groups import GroupJob, render_groups, reuse_cached
+from polyfolio.site.freshness import LastBuild, Watch
+from polyfolio.site.groups import GroupJob, group_cards, render_groups, reuse_cached
 from polyfolio.site.images import ImageStore
+from polyfolio.site.incremental import Scope, narrow
 from polyfolio.site.media import IMAGE_FOLDER, item_media
 from polyfolio.site.output import OutputFolder, check_output_folder, content_key
 from polyfolio.site.pages import STATIC_FOLDER, RenderContext
 from polyfolio.site.plan import SitePlan, plan_site
 from polyfolio.site.result import DEFAULT_OUT, BuildResult
 from polyfolio.site.settings import BuildSettings, build_settings
-from polyfolio.site.sitefiles import site_files
+from polyfolio.site.sitefiles import all_cards, site_files
 from polyfolio.site.strings import read_sitetext, sitetext_strings, strings_for
 from polyfolio.site.theme import OVERRIDES, Theme
 from polyfolio.site.urls import SiteUrls
@@ -69,10 +72,11 @@ def _build_site(root: Path, out: Path | None, watch: Watch | None) -> BuildResul
     watch.note_images(site)
     report.extend(site.problems)
     out_dir = check_output_folder(out or root / DEFAULT_OUT, root, _read_dirs(site))
+    last = watch.last_collection() if out_dir == watch.out else None
     watch.forget()
     gc.freeze()  # the loaded site lives as long as the build: see _long_lived_objects
     try:
-        result = _build(site, settings, out_dir, report, started)
+        result = _build(site, settings, out_dir, report, Since(started, watch.taken_ns, last))
     except ContentError as exc:  # a broken template: reported like any content problem
         report.add(exc.diagnostic)
         return BuildResult(out=out_dir, diagnostics=list(report.sorted()))
@@ -96,8 +100,17 @@ def _long_lived_objects() -> Iterator[None]:
         gc.set_threshold(*thresholds)
 
 
+@dataclass(frozen=True, slots=True)
+class Since:
+    """This build's start (clock and stamp time) and what the last one left, if it stands."""
+
+    started: float
+    taken_ns: int
+    last: LastBuild | None
+
+
 def _build(
-    site: Site, settings: BuildSettings, out_dir: Path, report: Report, started: float
+    site: Site, settings: BuildSettings, out_dir: Path, report: Report, since: Since
 ) -> BuildResult:
     root = site.root
     # Decide every page, then gather what pages are made of: context, images.
@@ -105,14 +118,31 @@ def _build(
     report.extend(problems)
     ctx = _render_context(site, plan, settings, report)
     store = ImageStore(root, root / CACHE_DIR / "images")
-    media = item_media(site, plan, ctx, store, report)
+    output = OutputFolder(out_dir)
+    cache = PageCache.open(root / CACHE_DIR)
+    # Only collection files changed since the last build: look only at the groups they touch.
+    scope = narrow(site, plan, ctx.key, cache, output, since.last)
+    if scope is None:
+        media = item_media(site, plan, ctx, store, report)
+    else:
+        media = item_media(site, plan, ctx, store, report, scope.rels, scope.kept_images)
     bodies = BodyRenderer(_liquid_site(site), settings.raw_html, ctx.urls.url(""))
     job = GroupJob(ctx, media, bodies)
 
     # Site-wide files whose inputs changed are made with the item groups that changed.
-    output = OutputFolder(out_dir)
-    files = site_files(ctx, media)
+    if scope is None:
+        digests, cards = all_cards(ctx, media)
+        files = site_files(ctx, digests, cards.__getitem__)
+        for lang, found in cards.items():
+            for card, digest in zip(found, digests[lang], strict=True):
+                job.cards.setdefault(card.page_id, {})[lang] = digest
+    else:
+        make_cards = partial(pages.home_cards, ctx, media=media)
+        files = site_files(ctx, _card_digests(job, scope), make_cards)
     stale = {rel: f for rel, f in files.items() if not output.has_unchanged(rel, f.key)}
+    if scope is not None and any(ctx.urls.home_path(lang) in stale for lang in plan.languages):
+        # A home to make: it needs every card in full, so every item's views.
+        media.update(item_media(site, plan, ctx, store, report, _all_rels(plan) - media.keys()))
     copies = dict(_site_assets(root))
     copies.update({f"{STATIC_FOLDER}/{n}": p for n, p in ctx.theme.static_files.items()})
     variants = {f"{IMAGE_FOLDER}/{v.name}": store.variant_path(v) for v in store.variants()}
@@ -120,9 +150,11 @@ def _build(
 
     # Write: item groups from the cache or rendered (in two processes when many), then the rest.
     output.begin([*files, *copies, *_item_paths(ctx)])
-    cache = PageCache.open(root / CACHE_DIR)
-    todo, cached_problems = reuse_cached(job, cache, output, plan.order)
+    examined = plan.order if scope is None else scope.examined
+    todo, cached_problems = reuse_cached(job, cache, output, examined)
     report.extend(cached_problems)
+    if scope is not None:
+        report.extend(_keep_groups(cache, output, scope))
     rendered = render_groups(job, output, todo, stale)
     output.absorb(rendered.files, rendered.written, rendered.unchanged, rendered.conflicts)
     for page_id, entry in rendered.entries.items():
@@ -137,7 +169,7 @@ def _build(
         key = source.name if rel in variants else _copy_key(source, taken)
         output.copy(rel, source, key)
     deleted = output.finish()
-    cache.save()
+    cache.save(since.taken_ns, ctx.key)
     remove_retired(root / CACHE_DIR)
     report.extend(
         error(Location(str(out_dir / rel)), "exists and was not written by polyfolio; left as is")
@@ -147,6 +179,7 @@ def _build(
         out=out_dir,
         diagnostics=list(report.sorted()),
         pages=sum(1 for rel in output.current if _is_page(rel)),
+        groups_examined=len(examined),
         groups_rendered=len(todo),
         bodies_rendered=rendered.bodies_rendered,
         images_made=store.counts.made,
@@ -154,8 +187,37 @@ def _build(
         written=output.written,
         unchanged=output.unchanged,
         deleted=deleted,
-        seconds=time.perf_counter() - started,
+        seconds=time.perf_counter() - since.started,
+        narrowed=scope is not None,
     )
+
+
+def _card_digests(job: GroupJob, scope: Scope) -> dict[str, list[str]]:
+    """Each home's card digests in plan order: the kept groups' from their entries, the
+    others' made afresh (exactly what :func:`all_cards` would give)."""
+    plan = job.ctx.plan
+    job.cards.update((page_id, group_cards(job, page_id)) for page_id in scope.examined)
+    by_group = {page_id: entry.cards for page_id, entry in scope.kept.items()}
+    by_group.update(job.cards)
+    return {
+        lang: [by_group[page_id][lang] for page_id in plan.order if lang in plan.pages[page_id]]
+        for lang in plan.languages
+    }
+
+
+def _keep_groups(cache: PageCache, output: OutputFolder, scope: Scope) -> list[Diagnostic]:
+    """Keep the groups no changed file touched, as a cache hit keeps them."""
+    problems: list[Diagnostic] = []
+    for page_id, entry in scope.kept.items():
+        for rel, file_key in entry.files.items():
+            output.keep(rel, file_key)
+        cache.keep(page_id, entry)
+        problems.extend(entry.problems())
+    return problems
+
+
+def _all_rels(plan: SitePlan) -> set[str]:
+    return {page.item.rel for page in plan.all_pages()}
 
 
 def _is_page(rel: str) -> bool:

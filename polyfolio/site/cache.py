@@ -19,7 +19,7 @@ from pathlib import Path
 from polyfolio.diagnostics import Diagnostic, Level, Location
 from polyfolio.site.output import write_derived
 
-_FORMAT = f"pages-v1-py{sys.version_info.major}.{sys.version_info.minor}"
+_FORMAT = f"pages-v2-py{sys.version_info.major}.{sys.version_info.minor}"
 FILE = "pages.marshal"
 # Caches earlier versions kept under .polyfolio/cache/ and this one no longer reads: rendered
 # bodies (13 MB at 4,000 items), removed so they do not linger in every site.
@@ -33,6 +33,10 @@ class GroupEntry:
     key: str
     files: dict[str, str]  # output path → content key
     diagnostics: tuple[DiagnosticTuple, ...]
+    # What the one-item rebuild needs to leave the group alone (polyfolio.site.incremental):
+    sources: tuple[str, ...] = ()  # collection files (rels) its pages are made of
+    images: tuple[str, ...] = ()  # image files (site rels) its items show
+    cards: dict[str, str] = field(default_factory=dict)  # language → its home card's digest
 
     def problems(self) -> list[Diagnostic]:
         return as_diagnostics(self.diagnostics)
@@ -57,6 +61,10 @@ class PageCache:
     path: Path
     entries: dict[str, GroupEntry] = field(default_factory=dict)
     fresh: dict[str, GroupEntry] = field(default_factory=dict)
+    # The build that saved the entries (its freshness record's ``taken``) and its context key:
+    # the one-item rebuild trusts entries only when both are the last recorded build's.
+    build: int = 0
+    context: str = ""
 
     @classmethod
     def open(cls, cache_dir: Path) -> PageCache:
@@ -65,9 +73,10 @@ class PageCache:
             payload = marshal.loads(cache.path.read_bytes())
             if payload["format"] == _FORMAT:
                 cache.entries = {
-                    page_id: GroupEntry(key, files, tuple(map(tuple, diags)))
-                    for page_id, (key, files, diags) in payload["groups"].items()
+                    page_id: GroupEntry(key, files, tuple(map(tuple, diags)), *facts)
+                    for page_id, (key, files, diags, *facts) in payload["groups"].items()
                 }
+                cache.build, cache.context = payload["build"], payload["context"]
         return cache
 
     def hit(self, page_id: str, key: str) -> GroupEntry | None:
@@ -77,16 +86,25 @@ class PageCache:
     def keep(self, page_id: str, entry: GroupEntry) -> None:
         self.fresh[page_id] = entry
 
-    def save(self) -> None:
-        """Write this build's entries (dropping groups that no longer exist), if any changed."""
-        if self.fresh == self.entries:
+    def save(self, build: int = 0, context: str = "") -> None:
+        """Write this build's entries (dropping groups that no longer exist), if anything
+        changed; ``build`` and ``context``: see :attr:`build`."""
+        if self.fresh == self.entries and (build, context) == (self.build, self.context):
             return
         groups = {
-            page_id: (entry.key, entry.files, list(entry.diagnostics))
+            page_id: (
+                entry.key,
+                entry.files,
+                list(entry.diagnostics),
+                entry.sources,
+                entry.images,
+                entry.cards,
+            )
             for page_id, entry in sorted(self.fresh.items())
         }
+        payload = {"format": _FORMAT, "groups": groups, "build": build, "context": context}
         with contextlib.suppress(OSError):
-            write_derived(self.path, marshal.dumps({"format": _FORMAT, "groups": groups}))
+            write_derived(self.path, marshal.dumps(payload))
 
 
 def remove_retired(cache_dir: Path) -> None:

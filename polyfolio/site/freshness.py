@@ -56,6 +56,8 @@ _IMAGE_FIELDS = (("image",), ("caption", "thumbnail"))  # as polyfolio.site.medi
 # A path's state: its stamp and, when the stamp was racy, a hash of its content; None: absent.
 State = tuple[Stamp, str] | None
 DiagnosticTuple = tuple[str, int, int, str, str, str | None]
+# What reading a record of the right format but unexpected contents raises.
+_DAMAGED = (KeyError, TypeError, ValueError, IndexError, AttributeError)
 
 
 @dataclass(slots=True)
@@ -72,6 +74,7 @@ class Watch:
     listing: Listing | None = None  # the collection as the check listed it, for the build
     _verdict: BuildResult | None = None
     _checked: bool = False
+    _record: dict[str, Any] | None = None
 
     def __post_init__(self) -> None:
         self.out = self.out.expanduser().resolve()
@@ -86,7 +89,7 @@ class Watch:
         """The last build's result when it still stands, else None (asked once)."""
         if not self._checked:
             self._checked = True
-            record = _read_record(self.record_path)
+            record = self._record = _read_record(self.record_path)
             if record is not None and _intact(lambda: self._stands(record)):
                 result = record["result"]
                 self._verdict = BuildResult(
@@ -99,6 +102,32 @@ class Watch:
                     reused_whole=True,
                 )
         return self._verdict
+
+    def last_collection(self) -> LastBuild | None:
+        """The last build's collection (rel → md5) and when it was taken, when that build
+        stands but for its collection files: the same environment, inputs, images and output
+        files (its manifest untouched, every file there).  None otherwise, or when its
+        collection reached outside (a changed link is not an md5).  Asked after :meth:`reuse`,
+        before :meth:`forget`."""
+        record = self._record
+        if record is None or not _intact(lambda: self._stands_but_collection(record)):
+            return None
+        try:
+            files = {rel: str(entry[1]) for rel, entry in record["collection"]["files"].items()}
+            return LastBuild(int(record["taken"]), files)
+        except _DAMAGED:
+            return None
+
+    def _stands_but_collection(self, record: dict[str, Any]) -> bool:
+        collection = record["collection"]
+        return (
+            record["environment"] == _environment(self.root, self.out)
+            and _inputs_stand(record["inputs"], record["taken"], self.inputs)
+            and _images_stand(record["images"], record["taken"])
+            and not collection["outside"]
+            and not (self.listing or self._list(collection["folder"])).outside
+            and _outputs_stand(self.out, record["outputs"])
+        )
 
     def forget(self) -> None:
         """Drop the last record before a build changes the output folder."""
@@ -159,6 +188,14 @@ class Watch:
             and _collection_stands(self.root, self._list(collection["folder"]), collection)
             and _outputs_stand(self.out, record["outputs"])
         )
+
+
+@dataclass(frozen=True, slots=True)
+class LastBuild:
+    """What the one-item rebuild needs of the last build's record."""
+
+    taken_ns: int  # its :attr:`Watch.taken_ns`, also saved with its page cache
+    collection: dict[str, str]  # rel → md5 of every collection file it read
 
 
 def _input_paths(root: Path) -> Iterator[str]:
@@ -316,7 +353,7 @@ def _intact(check: Callable[[], bool]) -> bool:
     foreign or damaged file) fails instead of raising."""
     try:
         return check()
-    except (KeyError, TypeError, ValueError, IndexError, AttributeError):
+    except _DAMAGED:
         return False
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from polyfolio.diagnostics import Diagnostic
 from polyfolio.processes import can_fork, run_forked
-from polyfolio.site import pages
+from polyfolio.site import pages, views
 from polyfolio.site.body import BodyRenderer
 from polyfolio.site.cache import GroupEntry, PageCache, as_tuples
 from polyfolio.site.output import OutputFolder, content_key
@@ -33,6 +33,9 @@ class GroupJob:
     ctx: RenderContext
     media: Mapping[str, ItemMedia]
     bodies: BodyRenderer
+    # page_id → language → home card digest, as the homes' keys were made (filled before
+    # rendering; a group missing here has its digests made again)
+    cards: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -54,6 +57,30 @@ def group_key(job: GroupJob, page_id: str) -> str:
             f"{job.media[item.rel].key()!r}".encode()
         )
     return digest.hexdigest()
+
+
+def group_cards(job: GroupJob, page_id: str) -> dict[str, str]:
+    """Language → the digest of the group's home card in it."""
+    ctx = job.ctx
+    return {
+        lang: views.card_digest(pages.card_view(ctx, lang, page, job.media[page.item.rel]))
+        for lang, page in ctx.plan.pages[page_id].items()
+    }
+
+
+def group_entry(
+    job: GroupJob, page_id: str, key: str, files: dict[str, str], problems: list[Diagnostic]
+) -> GroupEntry:
+    """The cache entry of a group just rendered, with what the one-item rebuild needs."""
+    group = job.ctx.plan.pages[page_id].values()
+    return GroupEntry(
+        key,
+        files,
+        as_tuples(problems),
+        sources=tuple(sorted({page.item.rel for page in group})),
+        images=tuple(sorted({f for page in group for f in job.media[page.item.rel].files})),
+        cards=job.cards.get(page_id) or group_cards(job, page_id),
+    )
 
 
 def render_group(job: GroupJob, page_id: str) -> tuple[dict[str, bytes], list[Diagnostic]]:
@@ -150,7 +177,7 @@ def _render_chunk(job: GroupJob, output: OutputFolder, chunk: Chunk) -> ChunkRes
         keys = {rel: content_key(data) for rel, data in files.items()}
         for rel, data in files.items():
             sink.write(rel, data, keys[rel])
-        result.entries[page_id] = GroupEntry(group, keys, as_tuples(problems))
+        result.entries[page_id] = group_entry(job, page_id, group, keys, problems)
     result.files = sink.current
     result.bodies_rendered = job.bodies.rendered - rendered_before
     result.written, result.unchanged, result.conflicts = (

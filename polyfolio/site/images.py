@@ -72,8 +72,9 @@ class ImageStore:
         self._infos: dict[str, ImageInfo | None] = {}
 
     def prepare(self, rels: Iterable[str], workers: int = 1) -> dict[str, str]:
-        """Make sure every image has its variants; returns rel → problem for unreadable ones."""
-        wanted = set(rels)
+        """Make sure every image has its variants; returns rel → problem for unreadable ones.
+        Images prepared before by this store are not looked at (nor counted) again."""
+        wanted = set(rels).difference(self._infos)
         problems: dict[str, str] = {}
         jobs: dict[str, tuple[str, str]] = {}
         for rel in sorted(wanted):

@@ -7,7 +7,7 @@ front matter value's line and column; a remote URL is used as it is.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
 
 from polyfolio.content.assets import AssetRef, asset_ref
@@ -30,16 +30,26 @@ THUMBNAIL: KeyPath = ("caption", "thumbnail")
 
 
 def item_media(
-    site: Site, plan: SitePlan, ctx: RenderContext, store: ImageStore, report: Report
+    site: Site,
+    plan: SitePlan,
+    ctx: RenderContext,
+    store: ImageStore,
+    report: Report,
+    only: Collection[str] | None = None,
+    also_images: Iterable[str] = (),
 ) -> dict[str, ItemMedia]:
-    """Image views of every item in use; images made (or found in the cache) first, together."""
-    items = {page.item.rel: page.item for page in plan.all_pages()}
+    """Image views of every item in use (``only``: of those rels); images made (or found in
+    the cache) first, together, with ``also_images`` (shown by items kept as they were, whose
+    variants are copied all the same)."""
+    items = {
+        page.item.rel: page.item
+        for page in plan.all_pages()
+        if only is None or page.item.rel in only
+    }
     refs = ImageRefs(site.root)
     fields = {rel: refs.fields(item, report) for rel, item in items.items()}
-    unreadable = store.prepare(
-        {ref for found in fields.values() for ref in found.values() if ref},
-        workers=2 if can_fork() else 1,
-    )
+    wanted = {ref for found in fields.values() for ref in found.values() if ref}
+    unreadable = store.prepare(wanted.union(also_images), workers=2 if can_fork() else 1)
     sources = ImageSources(ctx, store)
     media: dict[str, ItemMedia] = {}
     for rel, item in items.items():
@@ -54,6 +64,7 @@ def item_media(
             thumbnail=sources.view(
                 item, thumbnail, found, alt or views.card_title(item), views.THUMBNAIL_SIZES
             ),
+            files=tuple(sorted({ref for ref in found.values() if ref})),
         )
     return media
 

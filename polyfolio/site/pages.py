@@ -73,24 +73,27 @@ class ItemMedia:
 
     image: ImageView | None
     thumbnail: ImageView | None
+    files: tuple[str, ...] = ()  # the site's image files (rels) shown, for the page cache
 
     def key(self) -> tuple[object, ...]:
         """Every field, as plain tuples (for cache keys)."""
-        return (views.image_key(self.image), views.image_key(self.thumbnail))
+        return (views.image_key(self.image), views.image_key(self.thumbnail), self.files)
 
 
 def home_cards(ctx: RenderContext, lang: str, media: Mapping[str, ItemMedia]) -> list[CardView]:
-    return [
-        CardView(
-            page_id=page.page_id,
-            url=ctx.urls.item(lang, page.page_id),
-            title=views.card_title(page.item),
-            subtitle=views.text(page.item.data, "caption", "subtitle"),
-            thumbnail=media[page.item.rel].thumbnail,
-            content_lang=views.content_lang(page, ctx.languages),
-        )
-        for page in ctx.plan.in_language(lang)
-    ]
+    return [card_view(ctx, lang, page, media[page.item.rel]) for page in ctx.plan.in_language(lang)]
+
+
+def card_view(ctx: RenderContext, lang: str, page: PagePlan, media: ItemMedia) -> CardView:
+    """The home card of one page (``page`` in ``lang``)."""
+    return CardView(
+        page_id=page.page_id,
+        url=ctx.urls.item(lang, page.page_id),
+        title=views.card_title(page.item),
+        subtitle=views.text(page.item.data, "caption", "subtitle"),
+        thumbnail=media.thumbnail,
+        content_lang=views.content_lang(page, ctx.languages),
+    )
 
 
 def render_home(ctx: RenderContext, lang: str, cards: list[CardView]) -> str:

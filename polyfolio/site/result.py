@@ -16,6 +16,7 @@ class BuildResult:
     out: Path
     diagnostics: list[Diagnostic] = field(default_factory=list)
     pages: int = 0
+    groups_examined: int = 0  # item groups whose key was computed (all but when narrowed)
     groups_rendered: int = 0
     bodies_rendered: int = 0
     images_made: int = 0
@@ -25,6 +26,7 @@ class BuildResult:
     deleted: list[str] = field(default_factory=list)
     seconds: float = 0.0
     reused_whole: bool = False  # nothing changed: the last build's output and report stand
+    narrowed: bool = False  # only collection files changed: only the groups they touch examined
 
     @property
     def errors(self) -> list[Diagnostic]:

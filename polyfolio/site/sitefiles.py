@@ -15,6 +15,7 @@ from functools import partial
 from polyfolio.site import pages, views
 from polyfolio.site.pages import ItemMedia, RenderContext
 from polyfolio.site.sitemap import SitemapEntry, robots_txt, sitemap_xml
+from polyfolio.site.views import CardView
 
 # Rough cost of making a file, in item pages, per card of a home or entry of the sitemap
 # (measured at 4,000 items: an item page ~0.4 ms made and written, a card ~0.03 ms, a sitemap
@@ -33,15 +34,21 @@ class SiteFile:
     cost: float = 1.0
 
 
-def site_files(ctx: RenderContext, media: Mapping[str, ItemMedia]) -> dict[str, SiteFile]:
-    """Output path → file, for every site-wide file of the build."""
+def site_files(
+    ctx: RenderContext,
+    card_digests: Mapping[str, list[str]],
+    cards: Callable[[str], list[CardView]],
+) -> dict[str, SiteFile]:
+    """Output path → file, for every site-wide file of the build; a home is known by its cards'
+    digests (``card_digests``: language → in plan order) and made from ``cards`` (language →
+    card views, asked only when it is made)."""
     files: dict[str, SiteFile] = {}
     for lang in ctx.plan.languages:
-        cards = pages.home_cards(ctx, lang, media)
+        keys = card_digests[lang]
         files[ctx.urls.home_path(lang)] = SiteFile(
-            _key(ctx, "home", lang, [views.card_key(card) for card in cards]),
-            partial(pages.render_home, ctx, lang, cards),
-            1 + len(cards) * _PAGES_PER_CARD,
+            _key(ctx, "home", lang, keys),
+            partial(_render_home, ctx, lang, cards),
+            1 + len(keys) * _PAGES_PER_CARD,
         )
         files[ctx.urls.not_found_path(lang)] = SiteFile(
             _key(ctx, "404", lang), partial(pages.render_not_found, ctx, lang)
@@ -57,6 +64,19 @@ def site_files(ctx: RenderContext, media: Mapping[str, ItemMedia]) -> dict[str, 
     robots = robots_txt(ctx.urls.absolute(ctx.urls.url("sitemap.xml")))
     files["robots.txt"] = SiteFile(_key(ctx, robots), lambda: robots)
     return files
+
+
+def all_cards(
+    ctx: RenderContext, media: Mapping[str, ItemMedia]
+) -> tuple[dict[str, list[str]], dict[str, list[CardView]]]:
+    """Every home's cards and their digests (language → in plan order)."""
+    cards = {lang: pages.home_cards(ctx, lang, media) for lang in ctx.plan.languages}
+    keys = {lang: [views.card_digest(card) for card in found] for lang, found in cards.items()}
+    return keys, cards
+
+
+def _render_home(ctx: RenderContext, lang: str, cards: Callable[[str], list[CardView]]) -> str:
+    return pages.render_home(ctx, lang, cards(lang))
 
 
 def _key(ctx: RenderContext, *inputs: object) -> str:

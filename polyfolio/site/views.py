@@ -8,6 +8,7 @@ markup (the author's own Markdown).
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
@@ -86,6 +87,11 @@ def image_key(view: ImageView | None) -> PlainKey | None:
 
 def card_key(card: CardView) -> PlainKey:
     return (_CARD_FIELDS(card), image_key(card.thumbnail))
+
+
+def card_digest(card: CardView) -> str:
+    """:func:`card_key`, hashed: what a home's key is made of (and the page cache keeps)."""
+    return hashlib.blake2b(repr(card_key(card)).encode(), digest_size=16).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
