@@ -34,7 +34,7 @@ class GroupEntry:
     files: dict[str, str]  # output path → content key
     diagnostics: tuple[DiagnosticTuple, ...]
     # What the one-item rebuild needs to leave the group alone (polyfolio.site.incremental):
-    sources: tuple[str, ...] = ()  # collection files (rels) its pages are made of
+    sources: tuple[str, ...] = ()  # collection files (rels) of its group: SitePlan.files
     images: tuple[str, ...] = ()  # image files (site rels) its items show
     cards: dict[str, str] = field(default_factory=dict)  # language → its home card's digest
 

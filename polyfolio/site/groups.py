@@ -77,7 +77,7 @@ def group_entry(
         key,
         files,
         as_tuples(problems),
-        sources=tuple(sorted({page.item.rel for page in group})),
+        sources=job.ctx.plan.files[page_id],
         images=tuple(sorted({f for page in group for f in job.media[page.item.rel].files})),
         cards=job.cards.get(page_id) or group_cards(job, page_id),
     )

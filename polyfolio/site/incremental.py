@@ -5,9 +5,10 @@ Why this is safe: the last build's record (:meth:`polyfolio.site.freshness.Watch
 vouches that everything but the collection stands as that build found it: the environment,
 polyfolio's code, config, data, assets and theme overrides, every image an item showed, and every
 file it wrote (its manifest untouched).  The page cache saved by that same build (its ``build``
-is the record's ``taken``) holds, per group, the collection files its pages were made of, the
-images they show, its home cards' keys, its files and diagnostics; its ``context`` key (theme,
-settings, strings, languages, URLs) must equal this build's.  A group's pages and cards depend
+is the record's ``taken``) holds, per group, its collection files (pages or not: a file in a
+language the site does not build may stand in as its source), the images they show, its home
+cards' keys, its files and diagnostics; its ``context`` key (theme, settings, strings,
+languages, URLs) must equal this build's.  A group's pages and cards depend
 only on its own files, its images and that context, so a group none of whose files changed
 (by md5 against the record, which ``polyfolio status`` re-stamping cannot hide) and which
 gained no changed file would come out of a full build exactly as its entry says: its entry is
@@ -78,7 +79,7 @@ def _stands(entry: GroupEntry, plan: SitePlan, page_id: str, output: OutputFolde
     (the record vouched they are there and untouched)."""
     group = plan.pages[page_id]
     return (
-        entry.sources == tuple(sorted({page.item.rel for page in group.values()}))
+        entry.sources == plan.files[page_id]
         and entry.cards.keys() == group.keys()
         and all(output.previous.get(rel) == key for rel, key in entry.files.items())
     )

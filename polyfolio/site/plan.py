@@ -33,6 +33,9 @@ class SitePlan:
     source_lang: str
     order: list[str] = field(default_factory=list)
     pages: dict[str, dict[str, PagePlan]] = field(default_factory=dict)
+    # page_id → every collection file of its group, pages or not: a file in a language the
+    # site does not build still decides which item stands in as the source.
+    files: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def translations(self, page_id: str) -> list[str]:
         """Languages with a real (not fallback) page for this item, in site language order."""
@@ -66,6 +69,7 @@ def plan_site(site: Site, settings: BuildSettings) -> tuple[SitePlan, list[Diagn
         if pages:
             plan.order.append(page_id)
             plan.pages[page_id] = pages
+            plan.files[page_id] = tuple(sorted(item.rel for item in group.values()))
     return plan, problems
 
 
