@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from polyfolio.diagnostics import Diagnostic
 from polyfolio.processes import can_fork, run_forked
@@ -112,6 +112,9 @@ def reuse_cached(
         if entry is not None and all(output.has_unchanged(r, k) for r, k in entry.files.items()):
             for rel, file_key in entry.files.items():
                 output.keep(rel, file_key)
+            sources = job.ctx.plan.files[page_id]
+            if entry.sources != sources:  # a file no page shows came or went: same pages
+                entry = replace(entry, sources=sources)
             cache.keep(page_id, entry)
             problems.extend(entry.problems())
         else:

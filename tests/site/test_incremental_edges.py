@@ -128,3 +128,20 @@ def test_two_output_folders_built_in_turn(tmp_path: Path) -> None:
     assert tree(first) == cold_tree
     build_site(root, second)
     assert tree(second) == cold_tree
+
+
+def test_a_file_joining_a_group_without_changing_its_pages_keeps_the_next_build_narrow(
+    tmp_path: Path,
+) -> None:
+    """A file in an unbuilt language joins a group: its pages (and cached entry) stay as they
+    were, but the entry must now list that file, or every later build takes the full path."""
+    root = make_site(tmp_path / "site")
+    out = tmp_path / "out"
+    build_site(root, out)
+    joined = ZETA_FR.replace("page_id: zeta", "page_id: alpha").replace("Zeta", "Alpha")
+    write_site(root, {"_portfolio/fr/alpha.md": joined})
+    assert build_site(root, out).narrowed
+    edit_body(root)
+    result = build_site(root, out)
+    assert result.narrowed and result.groups_examined == 1
+    assert tree(out) == cold_build(root, tmp_path / "cold")[0]
