@@ -145,3 +145,29 @@ def test_a_file_joining_a_group_without_changing_its_pages_keeps_the_next_build_
     result = build_site(root, out)
     assert result.narrowed and result.groups_examined == 1
     assert tree(out) == cold_build(root, tmp_path / "cold")[0]
+
+
+COUNTED = (
+    *("pages", "groups_rendered", "bodies_rendered", "images_made", "images_reused"),
+    *("written", "unchanged", "deleted"),
+)
+
+
+@pytest.mark.parametrize("name", sorted(NARROWED - {"forget the stamps and edit"}))
+def test_counts_equal_a_full_rebuild(tmp_path: Path, name: str) -> None:
+    """The narrowed build reports what a full rebuild of the same edit (its record forgotten)
+    reports: the same work counts, diagnostics and files."""
+    seen: dict[bool, tuple[dict[str, int], list[str], dict[str, bytes]]] = {}
+    for full in (False, True):
+        root = make_site(tmp_path / str(full) / "site")
+        out = tmp_path / str(full) / "out"
+        build_site(root, out)
+        EDITS[name](root)
+        if full:
+            for record in (root / ".polyfolio" / "cache").glob("build-*.marshal"):
+                record.unlink()
+        result = build_site(root, out)
+        assert result.narrowed != full
+        counts = {field: getattr(result, field) for field in COUNTED}
+        seen[full] = (counts, relative(result, root), tree(out))
+    assert seen[False] == seen[True]
