@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import marshal
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -19,27 +19,12 @@ from polyfolio.cli import main
 from polyfolio.site.build import build_site
 from polyfolio.site.output import MANIFEST
 from polyfolio.site.result import BuildResult
-from tests.shared_data import write_site
 from tests.site import sites
+from tests.site.edits import Edit, both, delete_output, replace, write
 from tests.site.test_rebuild import on_disk, tree
-
-Edit = Callable[[Path], None]
 
 GAMMA = sites.BETA_EN.replace("page_id: beta", "page_id: gamma").replace("Beta", "Gamma")
 DELTA = sites.BETA_EN.replace("page_id: beta", "page_id: delta").replace("Beta", "Delta")
-
-
-def _replace(rel: str, old: str, new: str) -> Edit:
-    def edit(root: Path) -> None:
-        path = root / rel
-        if path.is_file():
-            path.write_text(path.read_text("utf-8").replace(old, new), "utf-8")
-
-    return edit
-
-
-def _write(rel: str, text: str) -> Edit:
-    return lambda root: write_site(root, {rel: text})
 
 
 def _status_after(edit: Edit) -> Edit:
@@ -52,46 +37,34 @@ def _status_after(edit: Edit) -> Edit:
     return both
 
 
-def _both(*edits: Edit) -> Edit:
-    def all_of(root: Path) -> None:
-        for edit in edits:
-            edit(root)
-
-    return all_of
-
-
-def _delete_output(rel: str) -> Edit:
-    return lambda root: (root.parent / "out" / rel).unlink(missing_ok=True)
-
-
-BODY = _replace("_portfolio/alpha.md", "Client: Someone", "Client: Another")
+BODY = replace("_portfolio/alpha.md", "Client: Someone", "Client: Another")
 EDITS: dict[str, Edit] = {
     "edit a body": BODY,
-    "edit a card title": _replace("_portfolio/gamma.md", "title: Gamma", "title: Gamma new"),
-    "translate the missing item": _write(
+    "edit a card title": replace("_portfolio/gamma.md", "title: Gamma", "title: Gamma new"),
+    "translate the missing item": write(
         "_portfolio/gr/beta.md", sites.BETA_EN.replace("page_id: beta", "page_id: beta\nlang: gr")
     ),
     "remove an item": lambda root: (root / "_portfolio" / "delta.md").unlink(missing_ok=True),
-    "move a translation to another page_id": _replace(
+    "move a translation to another page_id": replace(
         "_portfolio/gr/alpha.md", "page_id: alpha", "page_id: beta"
     ),
-    "change an item's lang": _replace("_portfolio/gamma.md", "page_id: gamma", "lang: gr"),
-    "edit then run status": _status_after(_replace("_portfolio/beta.md", "Only", "Just")),
-    "point an image at a missing file": _replace(
+    "change an item's lang": replace("_portfolio/gamma.md", "page_id: gamma", "lang: gr"),
+    "edit then run status": _status_after(replace("_portfolio/beta.md", "Only", "Just")),
+    "point an image at a missing file": replace(
         "_portfolio/alpha.md", "image: assets/img/alpha.png", "image: assets/img/gone.png"
     ),
-    "edit the config and an item": _both(
-        _replace("_config.yml", "Mini Clinic", "Renamed Clinic"),
-        _replace("_portfolio/beta.md", "Only", "Solely"),
+    "edit the config and an item": both(
+        replace("_config.yml", "Mini Clinic", "Renamed Clinic"),
+        replace("_portfolio/beta.md", "Only", "Solely"),
     ),
-    "delete an output page and edit an item": _both(
-        _delete_output("portfolio/gamma/index.html"),
-        _replace("_portfolio/beta.md", "English", "British"),
+    "delete an output page and edit an item": both(
+        delete_output("portfolio/gamma/index.html"),
+        replace("_portfolio/beta.md", "English", "British"),
     ),
-    "delete the built home and edit an item": _both(
-        _delete_output("index.html"), _replace("_portfolio/delta.md", "English", "Welsh")
+    "delete the built home and edit an item": both(
+        delete_output("index.html"), replace("_portfolio/delta.md", "English", "Welsh")
     ),
-    "add an item": _write("_portfolio/epsilon.md", GAMMA.replace("gamma", "epsilon")),
+    "add an item": write("_portfolio/epsilon.md", GAMMA.replace("gamma", "epsilon")),
     "nothing": lambda root: None,
 }
 
@@ -108,7 +81,7 @@ def cold_build(root: Path, scratch: Path) -> tuple[dict[str, bytes], BuildResult
     return tree(scratch / "out"), result
 
 
-def only_collection_changed(before: dict[str, object], after: dict[str, object]) -> bool:
+def only_collection_changed(before: Mapping[str, object], after: Mapping[str, object]) -> bool:
     changed = {p for p in before.keys() | after.keys() if before.get(p) != after.get(p)}
     return bool(changed) and all(p.startswith("site/_portfolio/") for p in changed)
 

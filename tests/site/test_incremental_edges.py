@@ -6,7 +6,6 @@ must write the same tree and report the same diagnostics as a cold build of the 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -14,10 +13,9 @@ import pytest
 from polyfolio.site.build import build_site
 from tests.shared_data import write_site
 from tests.site import sites
+from tests.site.edits import Edit, both
 from tests.site.test_incremental import cold_build, relative
 from tests.site.test_rebuild import tree
-
-Edit = Callable[[Path], object]
 
 # A group with no source-language item: its first file (by path) stands in as the source, and a
 # translation's stale notice is judged against that file, which is not a page of the site.
@@ -66,14 +64,6 @@ def _forget(pattern: str) -> Edit:
     return forget
 
 
-def _both(*edits: Edit) -> Edit:
-    def all_of(root: Path) -> None:
-        for edit in edits:
-            edit(root)
-
-    return all_of
-
-
 def edit_body(root: Path) -> None:
     write_site(root, {"_portfolio/beta.md": sites.BETA_EN.replace("Only", "Just")})
 
@@ -87,9 +77,9 @@ EDITS: dict[str, Edit] = {
     "rename a source so the home order changes": _rename(
         "_portfolio/beta.md", "_portfolio/aaa-beta.md"
     ),
-    "forget the page cache and edit": _both(_forget("pages.marshal"), edit_body),
-    "forget the stamps and edit": _both(_forget("stamps.marshal"), edit_body),
-    "forget the build record and edit": _both(_forget("build-*.marshal"), edit_body),
+    "forget the page cache and edit": both(_forget("pages.marshal"), edit_body),
+    "forget the stamps and edit": both(_forget("stamps.marshal"), edit_body),
+    "forget the build record and edit": both(_forget("build-*.marshal"), edit_body),
 }
 # Those the one-item path takes (only collection files changed, the caches in place).
 NARROWED = set(EDITS) - {"forget the page cache and edit", "forget the build record and edit"}

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -18,28 +17,7 @@ from polyfolio.site.build import build_site
 from polyfolio.site.output import MANIFEST
 from tests.shared_data import write_site
 from tests.site import sites
-
-Edit = Callable[[Path], None]
-
-
-def _replace(rel: str, old: str, new: str) -> Edit:
-    def edit(root: Path) -> None:
-        path = root / rel
-        if path.is_file():
-            path.write_text(path.read_text("utf-8").replace(old, new), "utf-8")
-
-    return edit
-
-
-def _write(rel: str, text: str) -> Edit:
-    def edit(root: Path) -> None:
-        write_site(root, {rel: text})
-
-    return edit
-
-
-def _delete(rel: str) -> Edit:
-    return lambda root: (root / rel).unlink(missing_ok=True)
+from tests.site.edits import Edit, delete, delete_output, replace, write
 
 
 def _touch(rel: str) -> Edit:
@@ -54,43 +32,38 @@ def _touch(rel: str) -> Edit:
     return edit
 
 
-def _delete_output(rel: str) -> Edit:
-    """Delete a built file by hand (the output folder is ``out`` beside the site)."""
-    return lambda root: (root.parent / "out" / rel).unlink(missing_ok=True)
-
-
 def _repaint(root: Path) -> None:
     Image.new("RGB", (640, 480), (200, 90, 40)).save(root / "assets" / "img" / "alpha.png")
 
 
 EDITS: dict[str, Edit] = {
-    "edit a body": _replace("_portfolio/alpha.md", "Client: Someone", "Client: Another"),
-    "edit a title": _replace("_portfolio/gr/alpha.md", "Θεραπεία Άλφα", "Νέος τίτλος"),
-    "add an item": _write("_portfolio/gamma.md", sites.BETA_EN.replace("beta", "gamma")),
-    "translate the missing item": _write(
+    "edit a body": replace("_portfolio/alpha.md", "Client: Someone", "Client: Another"),
+    "edit a title": replace("_portfolio/gr/alpha.md", "Θεραπεία Άλφα", "Νέος τίτλος"),
+    "add an item": write("_portfolio/gamma.md", sites.BETA_EN.replace("beta", "gamma")),
+    "translate the missing item": write(
         "_portfolio/gr/beta.md", sites.BETA_EN.replace("page_id: beta", "page_id: beta\nlang: gr")
     ),
-    "delete a translation": _delete("_portfolio/gr/alpha.md"),
-    "delete an item": _delete("_portfolio/beta.md"),
-    "change the site title": _replace("_config.yml", "Mini Clinic", "Renamed Clinic"),
-    "move under a baseurl": _replace("_config.yml", 'baseurl: ""', "baseurl: /clinic"),
-    "hide missing translations": _replace(
+    "delete a translation": delete("_portfolio/gr/alpha.md"),
+    "delete an item": delete("_portfolio/beta.md"),
+    "change the site title": replace("_config.yml", "Mini Clinic", "Renamed Clinic"),
+    "move under a baseurl": replace("_config.yml", 'baseurl: ""', "baseurl: /clinic"),
+    "hide missing translations": replace(
         "_config.yml", "stale_notice: true", "stale_notice: true\n    missing: hide"
     ),
-    "change sitetext": _replace("_data/sitetext.yml", "Pick one.", "Choose."),
+    "change sitetext": replace("_data/sitetext.yml", "Pick one.", "Choose."),
     "repaint an image": _repaint,
-    "override a template": _write(
+    "override a template": write(
         "_polyfolio/templates/item_content.html",
         '<div class="mine"><{{ heading }} class="item-title">{{ item.title }}</{{ heading }}>'
         "{{ item.body }}</div>\n",
     ),
-    "add an asset": _write("assets/docs/price-list.txt", "prices\n"),
-    "change an asset": _write("assets/docs/price-list.txt", "new prices\n"),
+    "add an asset": write("assets/docs/price-list.txt", "prices\n"),
+    "change an asset": write("assets/docs/price-list.txt", "new prices\n"),
     "rebuild without a change": lambda root: None,
     "touch an item without changing it": _touch("_portfolio/alpha.md"),
     "touch the config without changing it": _touch("_config.yml"),
-    "delete a built page by hand": _delete_output("portfolio/alpha/index.html"),
-    "delete the built home by hand": _delete_output("index.html"),
+    "delete a built page by hand": delete_output("portfolio/alpha/index.html"),
+    "delete the built home by hand": delete_output("index.html"),
 }
 
 
