@@ -75,6 +75,7 @@ class Watch:
     _verdict: BuildResult | None = None
     _checked: bool = False
     _record: dict[str, Any] | None = None
+    _rest: bool | None = None  # the verdict of _rest_stands on _record
 
     def __post_init__(self) -> None:
         self.out = self.out.expanduser().resolve()
@@ -121,12 +122,9 @@ class Watch:
     def _stands_but_collection(self, record: dict[str, Any]) -> bool:
         collection = record["collection"]
         return (
-            record["environment"] == _environment(self.root, self.out)
-            and _inputs_stand(record["inputs"], record["taken"], self.inputs)
-            and _images_stand(record["images"], record["taken"])
-            and not collection["outside"]
+            not collection["outside"]
             and not (self.listing or self._list(collection["folder"])).outside
-            and _outputs_stand(self.out, record["outputs"])
+            and self._rest_stands(record)
         )
 
     def forget(self) -> None:
@@ -181,13 +179,21 @@ class Watch:
 
     def _stands(self, record: dict[str, Any]) -> bool:
         collection = record["collection"]
-        return (
-            record["environment"] == _environment(self.root, self.out)
-            and _inputs_stand(record["inputs"], record["taken"], self.inputs)
-            and _images_stand(record["images"], record["taken"])
-            and _collection_stands(self.root, self._list(collection["folder"]), collection)
-            and _outputs_stand(self.out, record["outputs"])
+        return self._rest_stands(record) and _collection_stands(
+            self.root, self._list(collection["folder"]), collection
         )
+
+    def _rest_stands(self, record: dict[str, Any]) -> bool:
+        """Everything but the collection stands: environment, inputs, images, output files.
+        Judged once (a stat per output file), for :meth:`reuse` and :meth:`last_collection`."""
+        if self._rest is None:
+            self._rest = (
+                record["environment"] == _environment(self.root, self.out)
+                and _inputs_stand(record["inputs"], record["taken"], self.inputs)
+                and _images_stand(record["images"], record["taken"])
+                and _outputs_stand(self.out, record["outputs"])
+            )
+        return self._rest
 
 
 @dataclass(frozen=True, slots=True)
