@@ -31,12 +31,13 @@ from polyfolio.site.groups import GroupJob, group_cards, render_groups, reuse_ca
 from polyfolio.site.images import ImageStore
 from polyfolio.site.incremental import Scope, narrow
 from polyfolio.site.media import IMAGE_FOLDER, item_media
-from polyfolio.site.output import OutputFolder, check_output_folder, content_key
+from polyfolio.site.output import MANIFEST, OutputFolder, check_output_folder, content_key
 from polyfolio.site.pages import STATIC_FOLDER, RenderContext
 from polyfolio.site.plan import SitePlan, plan_site
 from polyfolio.site.result import DEFAULT_OUT, BuildResult
 from polyfolio.site.settings import BuildSettings, build_settings
 from polyfolio.site.sitefiles import all_cards, site_files
+from polyfolio.site.staging import staged
 from polyfolio.site.strings import read_sitetext, sitetext_strings, strings_for
 from polyfolio.site.theme import OVERRIDES, Theme
 from polyfolio.site.urls import SiteUrls
@@ -76,7 +77,9 @@ def _build_site(root: Path, out: Path | None, watch: Watch | None) -> BuildResul
     watch.forget()
     gc.freeze()  # the loaded site lives as long as the build: see _long_lived_objects
     try:
-        result = _build(site, settings, out_dir, report, Since(started, watch.taken_ns, last))
+        with staged(out_dir, MANIFEST) as staging:
+            since = Since(started, watch.taken_ns, last)
+            result = _build(site, settings, OutputFolder(out_dir, staging), report, since)
     except ContentError as exc:  # a broken template: reported like any content problem
         report.add(exc.diagnostic)
         return BuildResult(out=out_dir, diagnostics=list(report.sorted()))
@@ -110,15 +113,14 @@ class Since:
 
 
 def _build(
-    site: Site, settings: BuildSettings, out_dir: Path, report: Report, since: Since
+    site: Site, settings: BuildSettings, output: OutputFolder, report: Report, since: Since
 ) -> BuildResult:
-    root = site.root
+    root, out_dir = site.root, output.shown
     # Decide every page, then gather what pages are made of: context, images.
     plan, problems = plan_site(site, settings)
     report.extend(problems)
     ctx = _render_context(site, plan, settings, report)
     store = ImageStore(root, root / CACHE_DIR / "images")
-    output = OutputFolder(out_dir)
     cache = PageCache.open(root / CACHE_DIR)
     # Only collection files changed since the last build: look only at the groups they touch.
     scope = narrow(site, plan, ctx.key, cache, output, since.last)

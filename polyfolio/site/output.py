@@ -63,8 +63,12 @@ def content_key(data: bytes) -> str:
 class OutputFolder:
     """Writes into a checked output folder; ``finish`` deletes stale files, saves the manifest."""
 
-    def __init__(self, root: Path) -> None:
-        self.root = root
+    def __init__(self, root: Path, into: Path | None = None) -> None:
+        """``root``: the output folder; ``into``: where to write it instead, a new folder no
+        one reads yet (:mod:`polyfolio.site.staging`), so files go straight to their names."""
+        self.shown = root
+        self.root = into or root
+        self.fresh = into is not None
         self.previous = _read_manifest(root / MANIFEST)
         self.current: dict[str, str] = {}
         self.written = 0
@@ -81,13 +85,14 @@ class OutputFolder:
             claimed.setdefault(rel, "")
         self.root.mkdir(parents=True, exist_ok=True)
         if len(claimed) != len(self.previous) or not (self.root / MANIFEST).is_file():
-            _write_manifest(self.root / MANIFEST, claimed)
+            _write_manifest(self.root / MANIFEST, claimed, self.shown / MANIFEST)
 
     def child(self) -> OutputFolder:
         """A writer sharing this folder and its previous manifest, with its own tally (for a
         worker process; the parent takes its results back with :meth:`absorb`)."""
         other = OutputFolder.__new__(OutputFolder)
-        other.root, other.previous = self.root, self.previous
+        other.shown, other.root, other.fresh = self.shown, self.root, self.fresh
+        other.previous = self.previous
         other.current, other.written, other.unchanged, other.conflicts = {}, 0, 0, []
         other.undeletable = {}
         other._dirs = dict(self._dirs)
@@ -102,7 +107,8 @@ class OutputFolder:
         self.conflicts += conflicts
 
     def write(self, rel: str, data: bytes, key: str | None = None) -> None:
-        self._put(rel, key or content_key(data), lambda path: write_derived(path, data))
+        writer = write_new if self.fresh else write_derived
+        self._put(rel, key or content_key(data), lambda path: writer(path, data))
 
     def keep(self, rel: str, key: str) -> None:
         """Count a file already in place (checked with :meth:`has_unchanged`) as this build's."""
@@ -110,7 +116,8 @@ class OutputFolder:
         self.unchanged += 1
 
     def copy(self, rel: str, source: Path, key: str) -> None:
-        self._put(rel, key, lambda path: _replace_copy(path, source))
+        copier = shutil.copyfile if self.fresh else _replace_copy
+        self._put(rel, key, lambda path: copier(source, path))
 
     def has_unchanged(self, rel: str, key: str) -> bool:
         return self.previous.get(rel) == key and os.path.isfile(f"{self.root}/{rel}")
@@ -131,10 +138,10 @@ class OutputFolder:
             self._prune_empty(path.parent)
         manifest = {**self.current, **self.undeletable}
         if manifest != self.previous:
-            _write_manifest(self.root / MANIFEST, manifest)
+            _write_manifest(self.root / MANIFEST, manifest, self.shown / MANIFEST)
         return deleted
 
-    def _put(self, rel: str, key: str, writer: Callable[[Path], None]) -> None:
+    def _put(self, rel: str, key: str, writer: Callable[[Path], object]) -> None:
         path = self.root / rel
         if not _inside(path, self.root):
             raise OutputRefused(f"refusing to write outside the output folder: {rel}")
@@ -145,7 +152,7 @@ class OutputFolder:
         try:
             made_now = self._folder(path.parent)
         except OSError as exc:
-            where = Location(str(path.parent))
+            where = Location(str((self.shown / rel).parent))
             raise ContentError(error(where, f"cannot make folder: {_reason(exc)}")) from None
         # Only a folder made by this build is known to hold nothing of the user's.
         if rel not in self.previous and not made_now and path.exists():
@@ -156,7 +163,7 @@ class OutputFolder:
             writer(path)
         except OSError as exc:  # a full disk or a read-only folder: stop with a clear message
             raise ContentError(
-                error(Location(str(path)), f"cannot write: {_reason(exc)}")
+                error(Location(str(self.shown / rel)), f"cannot write: {_reason(exc)}")
             ) from None
         self.written += 1
 
@@ -212,7 +219,18 @@ def write_derived(path: Path, data: bytes) -> None:
         raise
 
 
-def _replace_copy(path: Path, source: Path) -> None:
+def write_new(path: Path, data: bytes) -> None:
+    """Write a file in a folder no one reads yet: no temp file, but never over another file."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)
+
+
+def _replace_copy(source: Path, path: Path) -> None:
     tmp = _temp_name(path)
     try:
         shutil.copyfile(source, tmp)
@@ -241,11 +259,11 @@ def _read_manifest(path: Path) -> dict[str, str]:
     return {str(k): str(v) for k, v in files.items()}
 
 
-def _write_manifest(path: Path, files: dict[str, str]) -> None:
+def _write_manifest(path: Path, files: dict[str, str], shown: Path) -> None:
     # One file a line, still through the C encoder (``indent`` would switch to the Python one).
     manifest = {"version": _VERSION, "files": dict(sorted(files.items()))}
     text = json.dumps(manifest, separators=(",\n", ": "))
     try:
         write_derived(path, text.encode("utf-8"))
     except OSError as exc:
-        raise ContentError(error(Location(str(path)), f"cannot write: {_reason(exc)}")) from None
+        raise ContentError(error(Location(str(shown)), f"cannot write: {_reason(exc)}")) from None

@@ -1,7 +1,7 @@
 """``polyfolio serve``: the site builder handed to the dev server, which knows nothing of sites.
 
 The build goes into a temporary folder (never the user's ``_site``), and the server watches the
-site folder, less its caches and a ``polyfolio build`` output.
+site folder, less its caches and a ``polyfolio build`` output (and its staging folder).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from polyfolio.content.config import load_config
 from polyfolio.diagnostics import ContentError
 from polyfolio.serve import BuildOutcome, DevServer
 from polyfolio.site.build import build_site
+from polyfolio.site.staging import is_staging
 
 _NOT_SOURCES = (".polyfolio", "_site")
 
@@ -37,6 +38,16 @@ def site_builder(root: Path, out: Path) -> Callable[[], BuildOutcome]:
     return builder
 
 
+def not_sources(root: Path) -> Callable[[Path], bool]:
+    """What under the site folder is no source: a change there is no reason to rebuild."""
+
+    def ignore(path: Path) -> bool:
+        top = path.relative_to(root).parts[:1] if path.is_relative_to(root) else ()
+        return any(name in _NOT_SOURCES or is_staging(name) for name in top)
+
+    return ignore
+
+
 def serve_site(
     site: Path,
     host: str,
@@ -52,13 +63,16 @@ def serve_site(
     root = site.resolve()
     baseurl = load_config(root).baseurl
 
-    def ignore(path: Path) -> bool:
-        return any(path.is_relative_to(root / name) for name in _NOT_SOURCES)
-
     with tempfile.TemporaryDirectory(prefix="polyfolio-serve-") as tmp:
         out = Path(tmp)
         server = DevServer(
-            out, site_builder(root, out), [root], host, port, ignore, base_path=baseurl or "/"
+            out,
+            site_builder(root, out),
+            [root],
+            host,
+            port,
+            not_sources(root),
+            base_path=baseurl or "/",
         )
         server.start()
         with contextlib.suppress(ValueError):

@@ -66,6 +66,7 @@ def test_killed_build_leaves_whole_pages_and_a_rerun_completes(
     result = build_site(site, out)
     assert result.ok
     assert tree(out) == expected  # no temp file left behind, nothing missing or extra
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "site"]  # nor a staging folder
 
 
 def test_killed_build_leaves_no_worker_behind(tmp_path: Path) -> None:
