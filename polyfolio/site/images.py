@@ -190,7 +190,9 @@ def _make_variants(
         destination = Path(cache_dir, name)
         if not destination.is_file():
             try:
-                write_bytes_atomic(destination, _variant_bytes(source, target, target_height))
+                write_bytes_atomic(
+                    destination, _variant_bytes(source, target, target_height), durable=False
+                )
             except OSError as exc:
                 return f"cannot write image variant {destination}: {exc.strerror or exc}"
         variants.append([name, target, target_height])
