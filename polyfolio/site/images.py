@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from io import BytesIO
@@ -30,7 +29,7 @@ if TYPE_CHECKING:
 WIDTHS = (400, 800, 1200)
 QUALITY = 80
 # Part of every variant's name: change it whenever the bytes made for the same source change.
-OPERATION = f"webp-q{QUALITY}-v2"
+OPERATION = f"webp-q{QUALITY}-v3"
 _EXIF_ORIENTATION = 0x0112
 INDEX_FILE = "index.json"
 _INDEX_VERSION = 1
@@ -140,20 +139,16 @@ class ImageStore:
         args = [
             (path, digest, str(self.cache_dir), self.widths) for digest, (_, path) in jobs.items()
         ]
-        results: list[dict[str, Any] | str] | None = None
         if workers > 1 and len(args) > 1:
-            # Imported here: a rebuild finds its variants cached and never needs a pool.
-            from concurrent.futures import ProcessPoolExecutor
-            from concurrent.futures.process import BrokenProcessPool
+            # This process makes one share and forked ones the others (a worker that dies has
+            # its share made here); imported here: a rebuild finds its variants cached.
+            from polyfolio.processes import run_forked
 
-            from polyfolio.processes import die_with
-
-            pool = ProcessPoolExecutor(workers, initializer=die_with, initargs=(os.getpid(),))
-            with contextlib.suppress(BrokenProcessPool), pool:
-                results = list(pool.map(_make_variants, *zip(*args, strict=True)))
-        if results is None:  # one image, one core, or a worker died: here, one by one
-            results = [_make_variants(*arg) for arg in args]
-        return dict(zip(jobs.keys(), results, strict=True))
+            shares = [args[index::workers] for index in range(workers)]
+            results = dict(pair for share in run_forked(_make_share, shares) for pair in share)
+        else:
+            results = dict(_make_share(args))
+        return {digest: results[digest] for digest in jobs}
 
     def _save_index(self) -> None:
         """Best effort: without the index the next build re-hashes (and finds) the variants."""
@@ -166,6 +161,15 @@ class ImageStore:
 def variant_name(stem: str, digest: str, width: int) -> str:
     operation = hashlib.sha256(f"{digest}:{OPERATION}:w{width}".encode()).hexdigest()[:12]
     return f"{stem}-{operation}-{width}.webp"
+
+
+def _make_share(
+    args: list[tuple[str, str, str, tuple[int, ...]]],
+) -> list[tuple[str, dict[str, Any] | str]]:
+    return [
+        (digest, _make_variants(path, digest, cache, widths))
+        for path, digest, cache, widths in args
+    ]
 
 
 def _make_variants(
@@ -184,18 +188,16 @@ def _make_variants(
     stem = _safe_stem(Path(path).stem)
     targets = sorted({w for w in widths if w < width} | {min(width, max(widths))})
     variants = []
+    sizes = _Sizes(source, targets)
     for target in targets:
         name = variant_name(stem, digest, target)
-        target_height = max(1, round(height * target / width))
         destination = Path(cache_dir, name)
         if not destination.is_file():
             try:
-                write_bytes_atomic(
-                    destination, _variant_bytes(source, target, target_height), durable=False
-                )
+                write_bytes_atomic(destination, sizes.variant_bytes(target), durable=False)
             except OSError as exc:
                 return f"cannot write image variant {destination}: {exc.strerror or exc}"
-        variants.append([name, target, target_height])
+        variants.append([name, target, sizes.height(target)])
     return {"width": width, "height": height, "variants": variants}
 
 
@@ -223,12 +225,38 @@ def _open_source(path: str) -> _Source:
     return _Source(path, image, as_is_webp, animated)
 
 
-def _variant_bytes(source: _Source, width: int, height: int) -> bytes:
-    from PIL import Image
+class _Sizes:
+    """One image at each target width.  A width is resampled from the narrowest other target at
+    least twice as wide, else from the source: a Lanczos halving of a Lanczos result looks the
+    same and costs a fraction.  Which image a width comes from depends only on the widths, so a
+    variant's bytes do not depend on which others were already cached."""
 
-    if width == source.image.width:
-        return Path(source.path).read_bytes() if source.as_is_webp else _encode(source.image)
-    return _encode(source.image.resize((width, height), Image.Resampling.LANCZOS))
+    def __init__(self, source: _Source, targets: list[int]) -> None:
+        self.source = source
+        self.targets = targets
+        self._made: dict[int, PILImage] = {}
+
+    def height(self, width: int) -> int:
+        image = self.source.image
+        return max(1, round(image.height * width / image.width))
+
+    def variant_bytes(self, width: int) -> bytes:
+        source = self.source
+        if width == source.image.width:
+            return Path(source.path).read_bytes() if source.as_is_webp else _encode(source.image)
+        return _encode(self._image(width))
+
+    def _image(self, width: int) -> PILImage:
+        from PIL import Image
+
+        if width == self.source.image.width:
+            return self.source.image
+        if width not in self._made:
+            wider = [t for t in self.targets if 2 * width <= t < self.source.image.width]
+            base = self._image(min(wider)) if wider else self.source.image
+            size = (width, self.height(width))
+            self._made[width] = base.resize(size, Image.Resampling.LANCZOS)
+        return self._made[width]
 
 
 def _encode(image: PILImage) -> bytes:
