@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.competitors import hugo_command, jekyll_command, make_hugo_site, make_jekyll_site
-from bench.measure import Run, median_run, polyfolio, run_command, table
+from bench.measure import Run, median_run, polyfolio, run_command, set_aside, table
 from bench.sitegen import generate_site
 
 
@@ -58,9 +58,10 @@ def measure_size(items: int, runs: int, *, hugo: bool, jekyll: bool) -> SizeResu
         ours = polyfolio("build", str(site), "--out", str(out))
         others = _competitors(site, base, hugo=hugo, jekyll=jekyll)
 
+        trash = base / "set-aside"
+
         def fresh() -> None:
-            shutil.rmtree(site / ".polyfolio", ignore_errors=True)
-            shutil.rmtree(out, ignore_errors=True)
+            set_aside([site / ".polyfolio", out], trash)
 
         cold_runs: list[Run] = []
         other_runs: dict[str, list[Run]] = {name: [] for name in others}
@@ -68,8 +69,7 @@ def measure_size(items: int, runs: int, *, hugo: bool, jekyll: bool) -> SizeResu
             fresh()
             cold_runs.append(run_command(ours))
             for name, (command, cold_paths) in others.items():
-                for path in cold_paths:
-                    shutil.rmtree(path, ignore_errors=True)
+                set_aside(cold_paths, trash)
                 other_runs[name].append(run_command(command))
         warm = median_run(runs, lambda: run_command(ours))
         changed_file = site / "_portfolio" / "item-00001.md"

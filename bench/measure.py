@@ -34,6 +34,18 @@ def run_command(argv: Sequence[str], env: dict[str, str] | None = None) -> Run:
     return Run(seconds, usage.ru_maxrss / 1024, process.returncode)
 
 
+def set_aside(paths: Sequence[Path], trash: Path) -> None:
+    """Move folders out of the way of a cold run, into ``trash`` (deleted when the benchmark
+    ends), rather than deleting them: ext4 will not reuse an inode freed in the last ~30 s and
+    scans past every such one for each file it creates (``recently_deleted``), so a build just
+    after deleting the 8,000 files of the run before spent seconds of kernel time on those scans
+    and was measuring the deletion, not itself (seen here: 0.4 s to 4.7 s for the same files)."""
+    trash.mkdir(parents=True, exist_ok=True)
+    for path in paths:
+        if path.exists():
+            path.rename(trash / f"{len(list(trash.iterdir()))}-{path.name}")
+
+
 def polyfolio(*args: str) -> list[str]:
     """The command line for ``polyfolio *args``, with the package byte-compiled first: a regular
     install (pip) compiles it, an editable one under PYTHONDONTWRITEBYTECODE never would, and
