@@ -85,10 +85,14 @@ def _remove_leftovers(out: Path, manifest: str) -> None:
     build holds, that are empty or hold polyfolio's manifest."""
     prefix = f".{out.name}{_MARK}"
     with contextlib.suppress(OSError), os.scandir(out.parent) as entries:
-        found = [Path(e.path) for e in entries if e.name.startswith(prefix) and e.is_dir()]
+        found = [Path(e.path) for e in entries if e.name.startswith(prefix) and _is_folder(e)]
     for path in found:
         with contextlib.suppress(OSError):
             _remove_if_abandoned(path, manifest)
+
+
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    return entry.is_dir(follow_symlinks=False)  # a link named like ours leads to the user's
 
 
 def _remove_if_abandoned(path: Path, manifest: str) -> None:

@@ -100,6 +100,10 @@ def test_leftovers_of_ended_builds_go_and_running_or_foreign_ones_stay(tmp_path:
     foreign = tmp_path / ".out.polyfolio-staging-foreign"
     foreign.mkdir()
     (foreign / "notes.txt").write_text("the user's")
+    users = tmp_path / "users"
+    users.mkdir()
+    (users / MANIFEST).write_text("{}")
+    (tmp_path / ".out.polyfolio-staging-link").symlink_to(users)
     other = tmp_path / ".elsewhere.polyfolio-staging-killed"  # another output folder's
     other.mkdir()
     (other / MANIFEST).write_text("{}")
@@ -111,8 +115,14 @@ def test_leftovers_of_ended_builds_go_and_running_or_foreign_ones_stay(tmp_path:
     finally:
         os.close(lock)
 
-    assert staging_folders(tmp_path) == [other.name, foreign.name, running.name]
+    assert staging_folders(tmp_path) == [
+        other.name,
+        foreign.name,
+        ".out.polyfolio-staging-link",
+        running.name,
+    ]
     assert (foreign / "notes.txt").read_text() == "the user's"
+    assert (users / MANIFEST).is_file()
 
 
 def test_an_output_folder_made_during_the_build_is_never_overwritten(tmp_path: Path) -> None:
