@@ -46,9 +46,10 @@ def run_forked(
 ) -> list[R]:
     """``work`` over chunks: the first in this process, each other one in a forked child.  A
     child that dies is not fatal: its chunk is redone here.  A :class:`ContentError` in a child
-    is raised here, as if the parent had met it.  A child's result travels pickled, or as
-    ``pack`` makes it (e.g. marshal, several times faster for plain data) and ``unpack`` reads
-    it."""
+    is raised here, as if the parent had met it; when this process's own chunk raises, the
+    children are killed (and waited for) before the error goes on.  A child's result travels
+    pickled, or as ``pack`` makes it (e.g. marshal, several times faster for plain data) and
+    ``unpack`` reads it."""
     # Imported here (~10 ms): a rebuild that renders few groups never forks.
     import multiprocessing
 
@@ -62,7 +63,14 @@ def run_forked(
         process.start()
         writer.close()
         children.append((process, reader, chunk))
-    results = [work(chunks[0])]
+    try:
+        results = [work(chunks[0])]
+    except BaseException:  # no child may go on writing after the parent gave up
+        for process, reader, _ in children:
+            process.kill()
+            process.join()
+            reader.close()
+        raise
     for process, reader, chunk in children:
         try:
             answer = reader.recv()
