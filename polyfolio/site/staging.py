@@ -4,12 +4,12 @@ When the output folder does not exist yet, nobody can be reading it: the build w
 straight into a new sibling folder (``.<name>.polyfolio-staging-<random>``), without the temp file
 and rename that guard each page of an existing folder, and renames the sibling to the output
 folder when it succeeds.  A first build that fails or is stopped leaves no output folder at all,
-never a partial one; the staging folder of a killed build is removed by the next build.
+never a partial one.  Where staging cannot work (a name too long for the file system, no
+``flock``), the build writes in place, as later builds do.
 
-Each staging folder is locked (``flock`` on the folder itself) while its build runs, so a build
-only ever removes the leftovers of builds that have ended, never the folder of one still running.
-Creating files is what costs most in a build on a slow disk: a rename per file was a third of
-the system calls of a first build of 4,000 pages.
+Each staging folder is locked (``flock`` on the folder itself) while its build runs, so the
+cleanup each build makes removes only the leftovers of builds that have ended (killed), never
+the folder of one still running.
 """
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ from pathlib import Path
 from polyfolio.diagnostics import ContentError, Location, error
 
 _MARK = ".polyfolio-staging-"
+_NEW = ".polyfolio-new-"  # a staging folder before it is locked: no cleanup looks at it
+_NAME_MAX = 255
 
 
 @contextlib.contextmanager
@@ -32,17 +34,25 @@ def staged(out: Path, manifest: str) -> Iterator[Path | None]:
     """A new staging folder to write ``out`` into when ``out`` does not exist (else None: write
     in place), which becomes ``out`` when the block ends normally and is removed when it raises.
     ``manifest``: the name of the file only a polyfolio output holds (a leftover without it
-    is not ours)."""
+    is not ours).  Where staging cannot work (a name too long, no ``flock``), None as well."""
+    _remove_leftovers(out, manifest)
     if os.path.lexists(out):
         yield None
         return
-    path = _make(out, manifest)
-    lock = _lock(path)
+    missing = [folder for folder in out.parents if not os.path.lexists(folder)]
+    made = _make(out)
+    if made is None:
+        yield None
+        return
+    path, lock = made
     try:
         yield path
-        _publish(path, out)
+        _publish(path, out, manifest)
     except BaseException:
         shutil.rmtree(path, ignore_errors=True)
+        for folder in missing:  # the parents made for it, deepest first, if still empty
+            with contextlib.suppress(OSError):
+                folder.rmdir()
         raise
     finally:
         os.close(lock)
@@ -50,40 +60,72 @@ def staged(out: Path, manifest: str) -> Iterator[Path | None]:
 
 def is_staging(name: str) -> bool:
     """Whether a folder of this name is a staging folder (which a watcher should ignore)."""
-    return name.startswith(".") and _MARK in name
+    return name.startswith(".") and (_MARK in name or _NEW in name)
 
 
-def _make(out: Path, manifest: str) -> Path:
-    path = out.parent / f".{out.name}{_MARK}{secrets.token_hex(6)}"
+def _make(out: Path) -> tuple[Path, int] | None:
+    """A locked staging folder and its lock, or None when staging cannot work here.  Made under
+    a name no cleanup looks at and renamed once locked, so another build's cleanup never takes
+    it for an abandoned one."""
+    token = secrets.token_hex(6)
+    path = out.parent / f".{out.name}{_MARK}{token}"
+    if len(os.fsencode(path.name)) > _NAME_MAX:
+        return None
+    fresh = out.parent / f".{out.name}{_NEW}{token}"
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        _remove_leftovers(out, manifest)
-        path.mkdir()
+        fresh.mkdir()
     except OSError as exc:
         where = Location(str(out))
         raise ContentError(error(where, f"cannot make folder: {exc.strerror or exc}")) from None
-    return path
+    try:
+        lock = os.open(fresh, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        fresh.rmdir()
+        return None
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fresh.rename(path)
+    except OSError:  # a file system without flock: write in place, as before staging
+        os.close(lock)
+        fresh.rmdir()
+        return None
+    return path, lock
 
 
-def _publish(path: Path, out: Path) -> None:
+def _publish(path: Path, out: Path, manifest: str) -> None:
+    """Rename the staging folder to ``out``.  If another build published ``out`` meanwhile
+    (a polyfolio output: it holds the manifest), this one replaces it, as the later of two
+    builds into one folder always did; anything else there is never written over."""
     try:
         os.rename(path, out)  # replaces an empty folder made meanwhile, never a full one
+        return
+    except OSError as exc:
+        if not (out / manifest).is_file() or (out / manifest).is_symlink():
+            raise ContentError(
+                error(Location(str(out)), f"cannot put the new site in place: {_reason(exc)}")
+            ) from None
+    aside = path.with_name(f"{path.name}-replaced")
+    try:
+        os.rename(out, aside)
+        os.rename(path, out)
     except OSError as exc:
         raise ContentError(
-            error(Location(str(out)), f"cannot put the new site in place: {exc.strerror or exc}")
+            error(Location(str(out)), f"cannot put the new site in place: {_reason(exc)}")
         ) from None
+    shutil.rmtree(aside, ignore_errors=True)
 
 
-def _lock(path: Path) -> int:
-    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
-    fcntl.flock(fd, fcntl.LOCK_EX)  # just made under a random name: never waits
-    return fd
+def _reason(exc: OSError) -> str:
+    return exc.strerror or str(exc)
 
 
 def _remove_leftovers(out: Path, manifest: str) -> None:
-    """Remove the staging folders of ``out`` left by builds that were killed: those no running
-    build holds, that are empty or hold polyfolio's manifest."""
+    """Remove the staging folders of ``out`` left by builds that were killed (a scan of its
+    parent folder, each build): those no running build holds, that are empty or hold
+    polyfolio's manifest."""
     prefix = f".{out.name}{_MARK}"
+    found: list[Path] = []
     with contextlib.suppress(OSError), os.scandir(out.parent) as entries:
         found = [Path(e.path) for e in entries if e.name.startswith(prefix) and _is_folder(e)]
     for path in found:

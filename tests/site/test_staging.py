@@ -4,15 +4,20 @@ when it fails; leftovers of killed builds are removed, those of running builds a
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
+import time
 from pathlib import Path
 
 import pytest
 
-from polyfolio.diagnostics import ContentError
-from polyfolio.site import output
+from bench.sitegen import generate_site
+from polyfolio.diagnostics import ContentError, Location, error
+from polyfolio.processes import can_fork
+from polyfolio.site import groups, output, staging
 from polyfolio.site.build import build_site
+from polyfolio.site.groups import PARALLEL_THRESHOLD
 from polyfolio.site.output import MANIFEST
 from polyfolio.site.preview import not_sources
 from polyfolio.site.staging import staged
@@ -150,3 +155,91 @@ def test_the_dev_server_ignores_a_staging_folder_in_the_site(tmp_path: Path) -> 
     assert ignored(tmp_path / "_site" / "index.html")
     assert not ignored(tmp_path / "_portfolio" / "alpha.md")
     assert not ignored(tmp_path / "_portfolio" / ".x.polyfolio-staging-1" / "alpha.md")
+
+
+def test_a_first_build_failing_beside_a_worker_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The parent's share of the pages fails while a forked worker writes the other share: the
+    worker is stopped before the staging folder is removed, so it cannot make it again."""
+    if not can_fork():
+        pytest.skip("needs two cores and fork to split the pages")
+    site = generate_site(tmp_path / "site", 2 * (PARALLEL_THRESHOLD + 40))
+    parent, real, seen = os.getpid(), groups.render_group, []
+
+    def broken_in_parent(job: groups.GroupJob, page_id: str) -> tuple[dict[str, bytes], list]:
+        if os.getpid() == parent:
+            seen.append(page_id)
+            if len(seen) == 20:
+                raise ContentError(error(Location("_portfolio/x.md"), "broken"))
+        return real(job, page_id)
+
+    monkeypatch.setattr(groups, "render_group", broken_in_parent)
+    assert not build_site(site, tmp_path / "out").ok
+    time.sleep(1)  # a worker left running would go on writing here
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_a_failed_first_build_removes_the_parent_folders_it_made(tmp_path: Path) -> None:
+    broken = {"_polyfolio/templates/item_content.html": "<div>\n{% if %}\n</div>\n"}
+    root = sites.make_site(tmp_path / "site", broken)
+    assert not build_site(root, tmp_path / "a" / "b" / "out").ok
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_two_first_builds_into_one_folder_both_succeed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The later one replaces the earlier one's output, as the later of two builds in place
+    always did."""
+    root = sites.make_site(tmp_path / "site")
+    out = tmp_path / "out"
+    publish, others = staging._publish, []
+
+    def another_build_publishes_first(path: Path, dest: Path, manifest: str) -> None:
+        if not others:
+            others.append(None)  # (the other build publishes as usual)
+            others[0] = build_site(root, out)
+        publish(path, dest, manifest)
+
+    monkeypatch.setattr(staging, "_publish", another_build_publishes_first)
+    assert build_site(root, out).ok
+    assert others[0] is not None and others[0].ok
+    monkeypatch.undo()
+    assert staging_folders(tmp_path) == []
+    assert build_site(root, out).reused_whole  # a whole, recorded output
+
+
+def test_another_builds_cleanup_cannot_take_a_folder_being_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Between making the staging folder and locking it, another build cleans up leftovers:
+    the folder is not yet under a name that cleanup looks at."""
+    root = sites.make_site(tmp_path / "site")
+    out = tmp_path / "out"
+    lock = fcntl.flock
+
+    def cleanup_first(fd: int, operation: int) -> None:
+        staging._remove_leftovers(out, MANIFEST)
+        lock(fd, operation)
+
+    monkeypatch.setattr(staging.fcntl, "flock", cleanup_first)
+    assert build_site(root, out).ok
+    assert (out / "index.html").is_file()
+
+
+def test_without_flock_or_with_a_long_name_the_build_writes_in_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = sites.make_site(tmp_path / "site")
+    long_name = tmp_path / ("x" * 240)  # a valid name; its staging name would be too long
+    assert build_site(root, long_name).ok and (long_name / "index.html").is_file()
+
+    def no_locks(fd: int, operation: int) -> None:
+        raise OSError(errno.ENOLCK, os.strerror(errno.ENOLCK))
+
+    monkeypatch.setattr(staging.fcntl, "flock", no_locks)
+    assert build_site(root, tmp_path / "out").ok
+    assert (tmp_path / "out" / "index.html").is_file()
+    assert staging_folders(tmp_path) == []
+    assert [p.name for p in tmp_path.iterdir() if ".polyfolio-new-" in p.name] == []
