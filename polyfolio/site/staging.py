@@ -76,8 +76,7 @@ def _make(out: Path) -> tuple[Path, int] | None:
         out.parent.mkdir(parents=True, exist_ok=True)
         fresh.mkdir()
     except OSError as exc:
-        where = Location(str(out))
-        raise ContentError(error(where, f"cannot make folder: {exc.strerror or exc}")) from None
+        raise _failed(out, "cannot make folder", exc) from None
     try:
         lock = os.open(fresh, os.O_RDONLY | os.O_DIRECTORY)
     except OSError:
@@ -102,22 +101,18 @@ def _publish(path: Path, out: Path, manifest: str) -> None:
         return
     except OSError as exc:
         if not (out / manifest).is_file() or (out / manifest).is_symlink():
-            raise ContentError(
-                error(Location(str(out)), f"cannot put the new site in place: {_reason(exc)}")
-            ) from None
+            raise _failed(out, "cannot put the new site in place", exc) from None
     aside = path.with_name(f"{path.name}-replaced")
     try:
         os.rename(out, aside)
         os.rename(path, out)
     except OSError as exc:
-        raise ContentError(
-            error(Location(str(out)), f"cannot put the new site in place: {_reason(exc)}")
-        ) from None
+        raise _failed(out, "cannot put the new site in place", exc) from None
     shutil.rmtree(aside, ignore_errors=True)
 
 
-def _reason(exc: OSError) -> str:
-    return exc.strerror or str(exc)
+def _failed(out: Path, what: str, exc: OSError) -> ContentError:
+    return ContentError(error(Location(str(out)), f"{what}: {exc.strerror or exc}"))
 
 
 def _remove_leftovers(out: Path, manifest: str) -> None:
