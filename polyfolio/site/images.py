@@ -249,8 +249,6 @@ class _Sizes:
     def _image(self, width: int) -> PILImage:
         from PIL import Image
 
-        if width == self.source.image.width:
-            return self.source.image
         if width not in self._made:
             wider = [t for t in self.targets if 2 * width <= t < self.source.image.width]
             base = self._image(min(wider)) if wider else self.source.image
