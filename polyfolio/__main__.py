@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import sys
+from polyfolio.cli import run
 
-from polyfolio.cli import main
-
-sys.exit(main())
+run()

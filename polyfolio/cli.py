@@ -11,6 +11,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -52,6 +53,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         click.echo("(set POLYFOLIO_DEBUG=1 to see the traceback)", err=True)
         return EXIT_FAILED
     return int(result or EXIT_OK)
+
+
+def run() -> NoReturn:
+    """The ``polyfolio`` command: :func:`main`, then :func:`exit_now`."""
+    exit_now(main())
+
+
+def exit_now(code: int) -> NoReturn:
+    """End the process with ``code`` without freeing its objects one by one, which costs a
+    build of thousands of items ~30 ms after its work is done.  Exit handlers still run and
+    output is flushed, as at a normal exit; with another thread running (which a normal exit
+    would wait for) it is a normal exit."""
+    import atexit
+    import threading
+
+    if threading.active_count() > 1:
+        sys.exit(code)
+    atexit._run_exitfuncs()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):  # the reader went away: what CPython's own exit returns
+        code = code or 120
+    os._exit(code)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -57,3 +58,69 @@ def test_installed_command_runs_as_a_module(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert result.stderr.startswith("_portfolio/a.md:3:1: error: invalid YAML")
     assert "Traceback" not in result.stderr
+
+
+def _exit_now(body: str, code: int) -> list[str]:
+    """A Python process that runs ``body``, then ``exit_now(code)``."""
+    end = f"from polyfolio.cli import exit_now\nexit_now({code})\n"
+    return [sys.executable, "-c", f"import os, sys\n{body}\n{end}"]
+
+
+# Buffered output, as in a plain shell: what exit_now must flush.
+BUFFERED = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+
+
+def test_exit_now_flushes_output_and_runs_exit_handlers() -> None:
+    body = (
+        "import atexit\n"
+        "atexit.register(lambda: print('handler ran'))\n"
+        "sys.stdout.write('x' * 100_000)\n"  # more than a pipe holds: some is still ours
+        "sys.stderr.write('to stderr')\n"
+    )
+    result = subprocess.run(
+        _exit_now(body, 3), capture_output=True, text=True, check=False, env=BUFFERED
+    )
+    assert result.returncode == 3
+    assert result.stdout == "x" * 100_000 + "handler ran\n"
+    assert result.stderr == "to stderr"
+
+
+def test_exit_now_waits_for_other_threads_as_a_normal_exit_does() -> None:
+    body = (
+        "import threading, time\n"
+        "threading.Thread(target=lambda: (time.sleep(0.2), print('thread done'))).start()\n"
+    )
+    result = subprocess.run(
+        _exit_now(body, 0), capture_output=True, text=True, check=False, env=BUFFERED
+    )
+    assert (result.returncode, result.stdout) == (0, "thread done\n")
+
+
+def test_exit_now_reports_output_the_reader_never_took() -> None:
+    # The child writes (into its buffer), then waits for stdin to close, by which time
+    # nobody reads its stdout any more.
+    child = subprocess.Popen(
+        _exit_now("sys.stdout.write('lost')\nos.read(0, 1)\n", 0),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        env=BUFFERED,
+    )
+    assert child.stdin is not None and child.stdout is not None
+    child.stdout.close()
+    child.stdin.close()
+    assert child.wait(timeout=30) == 120
+
+
+def test_the_command_ends_with_its_report_and_exit_code(tmp_path: Path) -> None:
+    write_site(tmp_path, {"_portfolio/a.md": "---\ntitle: A\npage_id: a\n---\nBody.\n"})
+    result = subprocess.run(
+        [sys.executable, "-m", "polyfolio", "build", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("built 3 pages, 0 images")
+    assert "url is not set" in result.stderr
+    assert (tmp_path / "_site" / "portfolio" / "a" / "index.html").is_file()
