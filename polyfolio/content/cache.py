@@ -2,9 +2,12 @@
 
 Keyed by the MD5 of a file's bytes (which ``status`` computes anyway), so it can never serve a
 stale parse: a changed file has a new key; and kept per polyfolio version, whose parser says
-what the bytes mean.  Stored with :mod:`marshal` (plain dicts, lists and
-strings only) under ``<site>/.polyfolio/cache/``, next to a ``.gitignore`` so it is never
-committed.  A missing, corrupt or foreign-version cache is silently rebuilt.
+what the bytes mean.  Stored with :mod:`marshal` (plain dicts, lists and strings only) under
+``<site>/.polyfolio/cache/front-matter/``, next to a ``.gitignore`` so it is never committed, in
+shards by the key's first digit: an edit rewrites the one or two shards its old and new keys
+fall in, not the whole cache (1.4 MB at 4,000 items).  A shard missing, corrupt or of another
+version is silently rebuilt; each is written whole, so a crash between two writes leaves
+nothing wrong, only entries to parse again.
 """
 
 from __future__ import annotations
@@ -20,7 +23,10 @@ import polyfolio
 
 STATE_DIR = ".polyfolio"
 CACHE_DIR = f"{STATE_DIR}/cache"
-_FORMAT = "front-matter-v1-polyfolio-{}-py{}.{}"
+FOLDER = "front-matter"
+SHARDS = "0123456789abcdef"  # an MD5's first hex digit names its shard
+RETIRED_FILE = "front-matter.marshal"  # the single file of earlier versions
+_FORMAT = "front-matter-v2-polyfolio-{}-py{}.{}"
 
 # (front matter data, whether parsing reported problems such as duplicate keys)
 Entry = tuple[dict[str, Any], bool]
@@ -28,20 +34,23 @@ Entry = tuple[dict[str, Any], bool]
 
 @dataclass(slots=True)
 class FrontMatterCache:
-    path: Path
+    folder: Path
     entries: dict[str, Entry] = field(default_factory=dict)
     used: set[str] = field(default_factory=set)
-    dirty: bool = False
+    changed: set[str] = field(default_factory=set)  # shards with new entries
 
     @classmethod
     def open(cls, root: Path) -> FrontMatterCache:
-        path = root / CACHE_DIR / "front-matter.marshal"
-        cache = cls(path)
-        with contextlib.suppress(OSError, EOFError, ValueError, TypeError):
-            payload = marshal.loads(path.read_bytes())
-            if isinstance(payload, dict) and payload.get("format") == _format():
-                cache.entries = payload["entries"]
+        cache = cls(root / CACHE_DIR / FOLDER)
+        for shard in SHARDS:
+            with contextlib.suppress(OSError, EOFError, ValueError, TypeError):
+                payload = marshal.loads(cache.shard_path(shard).read_bytes())
+                if isinstance(payload, dict) and payload.get("format") == _format():
+                    cache.entries.update(payload["entries"])
         return cache
+
+    def shard_path(self, shard: str) -> Path:
+        return self.folder / f"{shard}.marshal"
 
     def get(self, md5: str) -> Entry | None:
         entry = self.entries.get(md5)
@@ -52,21 +61,30 @@ class FrontMatterCache:
     def put(self, md5: str, data: dict[str, Any], has_problems: bool) -> None:
         self.entries[md5] = (data, has_problems)
         self.used.add(md5)
-        self.dirty = True
+        self.changed.add(md5[:1])
 
     def save(self) -> None:
-        """Write the entries used in this run (dropping the rest), if anything changed."""
-        if not self.dirty and len(self.used) == len(self.entries):
+        """Write the shards whose entries changed, each with the entries used in this run
+        (dropping the rest)."""
+        dropped = {md5[:1] for md5 in self.entries.keys() - self.used}
+        stale = sorted((self.changed | dropped) & set(SHARDS))
+        if not stale:
             return
         from polyfolio.atomicfile import write_bytes_atomic  # (tempfile) not when unchanged
 
-        kept = {md5: self.entries[md5] for md5 in self.used}
-        payload = marshal.dumps({"format": _format(), "entries": kept})
+        kept: dict[str, dict[str, Entry]] = {shard: {} for shard in stale}
+        for md5 in self.used:
+            if md5[:1] in kept:
+                kept[md5[:1]][md5] = self.entries[md5]
         with contextlib.suppress(OSError):
-            ignore = self.path.parents[1] / ".gitignore"
+            self.folder.mkdir(parents=True, exist_ok=True)
+            ignore = self.folder.parents[1] / ".gitignore"
             if not ignore.exists():
                 write_bytes_atomic(ignore, b"# polyfolio's rebuildable caches\ncache/\n")
-            write_bytes_atomic(self.path, payload, durable=False)
+            (self.folder.parent / RETIRED_FILE).unlink(missing_ok=True)
+            for shard, entries in kept.items():
+                payload = marshal.dumps({"format": _format(), "entries": entries})
+                write_bytes_atomic(self.shard_path(shard), payload, durable=False)
 
 
 def _format() -> str:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pytest
 
+from polyfolio.content import site as site_module
 from polyfolio.content.config import load_config
 from polyfolio.content.site import load_site
 from polyfolio.diagnostics import ContentError
@@ -146,9 +148,49 @@ def test_cached_item_still_reports_duplicate_keys(tmp_path: Path) -> None:
 def test_corrupt_cache_is_rebuilt(tmp_path: Path) -> None:
     root = write_site(tmp_path, {"_portfolio/a.md": _item()})
     load_site(root)
-    cache = next((root / ".polyfolio" / "cache").iterdir())
-    cache.write_bytes(b"\x00garbage")
+    caches = [path for path in (root / ".polyfolio" / "cache").rglob("*") if path.is_file()]
+    assert caches
+    for cache in caches:
+        cache.write_bytes(b"\x00garbage")
     assert [i.page_id for i in load_site(root).items] == ["a"]
+
+
+def test_an_edit_rewrites_only_the_cache_shards_of_its_old_and_new_md5(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = write_site(
+        tmp_path, {f"_portfolio/i{n}.md": _item(f"page_id: p{n}\n") for n in range(60)}
+    )
+    load_site(root)
+    shards = root / ".polyfolio" / "cache" / "front-matter"
+    before = {path.name: path.stat().st_ino for path in shards.iterdir()}
+    assert len(before) == 16  # sixty files fill every shard
+    edited = root / "_portfolio" / "i7.md"
+    old_md5 = hashlib.md5(edited.read_bytes()).hexdigest()
+    edited.write_text(_item("page_id: edited\n"), encoding="utf-8")
+    new_md5 = hashlib.md5(edited.read_bytes()).hexdigest()
+    assert {i.page_id for i in load_site(root).items} == {f"p{n}" for n in range(60) if n != 7} | {
+        "edited"
+    }
+    after = {path.name: path.stat().st_ino for path in shards.iterdir()}
+    rewritten = {name for name in after if after[name] != before.get(name)}
+    assert rewritten == {f"{old_md5[0]}.marshal", f"{new_md5[0]}.marshal"}
+    # and the shards serve the next load whole: nothing is parsed again
+    monkeypatch.setattr(site_module, "_parse_front_matter", _no_parsing)
+    assert len(load_site(root).items) == 60
+
+
+def _no_parsing(rel: str, raw: bytes) -> None:
+    raise AssertionError(f"{rel} parsed again")
+
+
+def test_the_single_cache_file_of_earlier_versions_is_removed(tmp_path: Path) -> None:
+    root = write_site(tmp_path, {"_portfolio/a.md": _item()})
+    retired = root / ".polyfolio" / "cache" / "front-matter.marshal"
+    retired.parent.mkdir(parents=True)
+    retired.write_bytes(b"old")
+    load_site(root)
+    assert not retired.exists()
 
 
 def test_alias_bomb_is_refused_quickly(tmp_path: Path) -> None:
@@ -160,3 +202,14 @@ def test_alias_bomb_is_refused_quickly(tmp_path: Path) -> None:
     site = load_site(write_site(tmp_path, {"_portfolio/bomb.md": bomb}))
     assert site.items == []
     assert "alias bomb" in str(site.problems[0])
+
+
+def test_front_matter_keys_are_one_object_across_files(tmp_path: Path) -> None:
+    # The caches then store each key name once (marshal writes a shared object once).
+    root = write_site(
+        tmp_path,
+        {f"_portfolio/{n}.md": f"---\ncaption:\n  title: {n}\nlang: en\n---\n" for n in "ab"},
+    )
+    first, second = (item.data for item in load_site(root).items)
+    assert [id(key) for key in first] == [id(key) for key in second]
+    assert [id(key) for key in first["caption"]] == [id(key) for key in second["caption"]]
