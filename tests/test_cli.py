@@ -47,14 +47,16 @@ def test_site_defaults_to_the_current_folder(
     assert capsys.readouterr().out.strip() == "[]"
 
 
+def _polyfolio(*args: str) -> subprocess.CompletedProcess[str]:
+    """``python -m polyfolio *args`` in a process of its own, its output captured."""
+    return subprocess.run(
+        [sys.executable, "-m", "polyfolio", *args], capture_output=True, text=True, check=False
+    )
+
+
 def test_installed_command_runs_as_a_module(tmp_path: Path) -> None:
     write_site(tmp_path, {"_portfolio/a.md": "---\ntitle: [\n---\n"})
-    result = subprocess.run(
-        [sys.executable, "-m", "polyfolio", "check", str(tmp_path)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = _polyfolio("check", str(tmp_path))
     assert result.returncode == 1
     assert result.stderr.startswith("_portfolio/a.md:3:1: error: invalid YAML")
     assert "Traceback" not in result.stderr
@@ -114,12 +116,7 @@ def test_exit_now_reports_output_the_reader_never_took() -> None:
 
 def test_the_command_ends_with_its_report_and_exit_code(tmp_path: Path) -> None:
     write_site(tmp_path, {"_portfolio/a.md": "---\ntitle: A\npage_id: a\n---\nBody.\n"})
-    result = subprocess.run(
-        [sys.executable, "-m", "polyfolio", "build", str(tmp_path)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = _polyfolio("build", str(tmp_path))
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("built 3 pages, 0 images")
     assert "url is not set" in result.stderr
