@@ -13,7 +13,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from polyfolio.diagnostics import ContentError, Diagnostic
 
@@ -85,6 +85,51 @@ def run_forked(
             raise ContentError(answer)
         results.append(answer)
     return results
+
+
+class Forked(Generic[T, R]):
+    """``work(arg)`` running in a forked child while this process goes on (only where
+    :func:`can_fork` allows it).  :meth:`result` waits for it; a child that died has its work
+    redone here.  :meth:`stop` kills it when its result is no longer wanted."""
+
+    def __init__(self, work: Callable[[T], R], arg: T) -> None:
+        import multiprocessing  # ~10 ms, only when something runs beside the build
+
+        context = multiprocessing.get_context("fork")
+        self._work, self._arg = work, arg
+        self._reader, writer = context.Pipe(duplex=False)
+        self._process = context.Process(
+            target=_child, args=(work, arg, writer, os.getpid(), None), daemon=True
+        )
+        self._process.start()
+        writer.close()
+        self._done = False
+
+    def result(self) -> R:
+        """The child's result (waiting for it), or the work done here if the child died.  A
+        :class:`ContentError` in the child is raised here."""
+        if self._done:
+            raise RuntimeError("the result of a forked work is taken once")
+        self._done = True
+        try:
+            answer = self._reader.recv()
+        except (EOFError, OSError):
+            answer = self._work(self._arg)
+        finally:
+            self._reader.close()
+            self._process.join()
+        if isinstance(answer, Diagnostic):
+            raise ContentError(answer)
+        return answer  # type: ignore[no-any-return]
+
+    def stop(self) -> None:
+        """Kill the child (if its result was not taken) and wait for it: nothing of a build
+        that gave up may go on running."""
+        if not self._done:
+            self._done = True
+            self._process.kill()
+            self._process.join()
+            self._reader.close()
 
 
 def die_with(parent: int) -> None:

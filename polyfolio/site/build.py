@@ -64,27 +64,49 @@ def _build_site(root: Path, out: Path | None, watch: Watch | None) -> BuildResul
     reused = watch.reuse()
     if reused is not None:
         return reused
-    report = Report()
     try:
         site = load_site(root, watch.listing)
         settings = build_settings(site.config)
     except ContentError as exc:
         return BuildResult(out=out or root / DEFAULT_OUT, diagnostics=[exc.diagnostic])
     watch.note_images(site)
-    report.extend(site.problems)
     out_dir = check_output_folder(out or root / DEFAULT_OUT, root, _read_dirs(site))
     last = watch.last_collection() if out_dir == watch.out else None
     watch.forget()
     gc.freeze()  # the loaded site lives as long as the build: see _long_lived_objects
+    since = Since(started, watch.taken_ns, last)
     try:
-        with staged(out_dir, MANIFEST) as staging:
-            since = Since(started, watch.taken_ns, last)
-            result = _build(site, settings, OutputFolder(out_dir, staging), report, since)
+        result = _build_into(site, settings, out_dir, since, images_beside=True)
+    except ImagesNotAsPromised:
+        # An image's pixels did not match its header (a truncated file, say): the pages made
+        # from it went with the staging folder; this time every image is made first.
+        result = _build_into(site, settings, out_dir, since, images_beside=False)
+    watch.record(site, result)
+    return result
+
+
+def _build_into(
+    site: Site, settings: BuildSettings, out_dir: Path, since: Since, images_beside: bool
+) -> BuildResult:
+    """One attempt at the build, written into a staging folder when ``out_dir`` is new."""
+    report = Report()
+    report.extend(site.problems)
+    try:
+        with (
+            staged(out_dir, MANIFEST) as staging,
+            ImageStore(site.root, site.root / CACHE_DIR / "images") as store,
+        ):
+            output = OutputFolder(out_dir, staging)
+            beside = images_beside and output.fresh
+            return _build(site, settings, output, store, report, since, beside)
     except ContentError as exc:  # a broken template: reported like any content problem
         report.add(exc.diagnostic)
         return BuildResult(out=out_dir, diagnostics=list(report.sorted()))
-    watch.record(site, result)
-    return result
+
+
+class ImagesNotAsPromised(Exception):
+    """Images made beside the build came out other than their headers said (see
+    :meth:`ImageStore.prepare`): what was written from them is wrong."""
 
 
 @contextlib.contextmanager
@@ -113,19 +135,26 @@ class Since:
 
 
 def _build(
-    site: Site, settings: BuildSettings, output: OutputFolder, report: Report, since: Since
+    site: Site,
+    settings: BuildSettings,
+    output: OutputFolder,
+    store: ImageStore,
+    report: Report,
+    since: Since,
+    images_beside: bool,
 ) -> BuildResult:
+    """``images_beside``: images are made in a forked child while pages are rendered from
+    what their headers promise; :class:`ImagesNotAsPromised` when one broke the promise."""
     root, out_dir = site.root, output.shown
     # Decide every page, then gather what pages are made of: context, images.
     plan, problems = plan_site(site, settings)
     report.extend(problems)
     ctx = _render_context(site, plan, settings, report)
-    store = ImageStore(root, root / CACHE_DIR / "images")
     cache = PageCache.open(root / CACHE_DIR)
     # Only collection files changed since the last build: look only at the groups they touch.
     scope = narrow(site, plan, ctx.key, cache, output, since.last)
     if scope is None:
-        media = item_media(site, plan, ctx, store, report)
+        media = item_media(site, plan, ctx, store, report, background=images_beside)
     else:
         media = item_media(site, plan, ctx, store, report, scope.rels, scope.kept_images)
     bodies = BodyRenderer(_liquid_site(site), settings.raw_html, ctx.urls.url(""))
@@ -165,6 +194,8 @@ def _build(
     for rel, file in files.items():
         if rel not in stale:
             output.keep(rel, file.key)
+    if not store.settle():
+        raise ImagesNotAsPromised
     taken = now_ns()
     for rel, source in copies.items():
         # Image variants are named by their content: the name is key enough.

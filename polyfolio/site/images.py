@@ -24,13 +24,20 @@ from polyfolio.content.stamps import now_ns, settled, stamp_of
 from polyfolio.site.output import write_derived
 
 if TYPE_CHECKING:
+    from PIL.Image import Exif
     from PIL.Image import Image as PILImage
+
+    from polyfolio.processes import Forked
+
+_Job = tuple[str, str, str, tuple[int, ...]]  # source path, its digest, cache folder, widths
+_Made = dict[str, Any] | str  # the variants made (as the index keeps them), or a problem
 
 WIDTHS = (400, 800, 1200)
 QUALITY = 80
 # Part of every variant's name: change it whenever the bytes made for the same source change.
 OPERATION = f"webp-q{QUALITY}-v3"
 _EXIF_ORIENTATION = 0x0112
+_TURNED = frozenset({5, 6, 7, 8})  # orientations shown with width and height swapped
 INDEX_FILE = "index.json"
 _INDEX_VERSION = 1
 # GIFs stay as they are: a WebP variant would lose their animation.
@@ -69,13 +76,22 @@ class ImageStore:
         self.counts = ImageCounts()
         self._index = _read_index(cache_dir / INDEX_FILE)
         self._infos: dict[str, ImageInfo | None] = {}
+        self._pending: Forked[list[_Job], list[tuple[str, _Made]]] | None = None
+        self._promised: dict[str, _Made] = {}
 
-    def prepare(self, rels: Iterable[str], workers: int = 1) -> dict[str, str]:
+    def prepare(
+        self, rels: Iterable[str], workers: int = 1, background: bool = False
+    ) -> dict[str, str]:
         """Make sure every image has its variants; returns rel → problem for unreadable ones.
-        Images prepared before by this store are not looked at (nor counted) again."""
+        Images prepared before by this store are not looked at (nor counted) again.
+
+        ``background``: the variants are made in a forked child while the build goes on, and
+        :meth:`info` answers from each image's header meanwhile; :meth:`settle` waits for the
+        child and says whether every image came out as its header promised.  Only for a caller
+        that can throw away what it made from those answers (see :mod:`polyfolio.site.build`)."""
         wanted = set(rels).difference(self._infos)
         problems: dict[str, str] = {}
-        jobs: dict[str, tuple[str, str]] = {}
+        to_make: dict[str, str] = {}  # rel → digest
         for rel in sorted(wanted):
             try:
                 digest = self._digest(rel)
@@ -89,19 +105,45 @@ class ImageStore:
             elif PurePosixPath(rel).suffix.lower() not in _RASTER_SUFFIXES:
                 self._infos[rel] = None
             else:
-                jobs.setdefault(digest, (rel, str(self.root / rel)))
-        for digest, result in self._run(jobs, workers).items():
-            rel = jobs[digest][0]
+                to_make[rel] = digest
+        jobs: dict[str, str] = {}  # digest → the first file with those bytes
+        for rel, digest in to_make.items():
+            jobs.setdefault(digest, str(self.root / rel))
+        if background and jobs and self._pending is None:
+            results = self._start(jobs)
+        else:
+            results = self._run(jobs, workers)
+            self._save_index()
+        for rel, digest in to_make.items():
+            result = results[digest]
             if isinstance(result, str):
                 problems[rel] = result
-                continue
-            self._index["images"][digest] = result
-            self.counts.made += 1
-        for rel in wanted - self._infos.keys() - problems.keys():
-            cached = self._index["images"].get(self._digest(rel))
-            self._infos[rel] = _info_from_json(cached) if cached else None
-        self._save_index()
+            else:
+                self._infos[rel] = _info_from_json(result)
         return problems
+
+    def settle(self) -> bool:
+        """Wait for the variants being made in the background (if any); whether each image
+        came out exactly as its header promised (False: one turned out unreadable, or of
+        another size, and what was made from the promise is wrong)."""
+        if self._pending is None:
+            return True
+        made = self._keep(self._pending.result())
+        self._pending = None
+        self._save_index()
+        return made == self._promised
+
+    def close(self) -> None:
+        """Stop making variants in the background: the build gave up."""
+        if self._pending is not None:
+            self._pending.stop()
+            self._pending = None
+
+    def __enter__(self) -> ImageStore:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     def info(self, rel: str) -> ImageInfo | None:
         return self._infos.get(rel)
@@ -133,22 +175,44 @@ class ImageStore:
     def _variants_exist(self, cached: Mapping[str, Any]) -> bool:
         return all((self.cache_dir / name).is_file() for name, _, _ in cached["variants"])
 
-    def _run(
-        self, jobs: Mapping[str, tuple[str, str]], workers: int
-    ) -> dict[str, dict[str, Any] | str]:
-        args = [
-            (path, digest, str(self.cache_dir), self.widths) for digest, (_, path) in jobs.items()
-        ]
+    def _run(self, jobs: Mapping[str, str], workers: int) -> dict[str, _Made]:
+        args = self._args(jobs)
         if workers > 1 and len(args) > 1:
             # This process makes one share and forked ones the others (a worker that dies has
             # its share made here); imported here: a rebuild finds its variants cached.
             from polyfolio.processes import run_forked
 
             shares = [args[index::workers] for index in range(workers)]
-            results = dict(pair for share in run_forked(_make_share, shares) for pair in share)
+            made = [pair for share in run_forked(_make_share, shares) for pair in share]
         else:
-            results = dict(_make_share(args))
-        return {digest: results[digest] for digest in jobs}
+            made = _make_share(args)
+        return self._keep(made)
+
+    def _start(self, jobs: Mapping[str, str]) -> dict[str, _Made]:
+        """Start making ``jobs`` in a forked child; meanwhile what each image's header promises
+        (when one does not tell, wait for the child instead)."""
+        from polyfolio.processes import Forked
+
+        self._pending = Forked(_make_share, self._args(jobs))
+        promised = {digest: _promise(path, digest, self.widths) for digest, path in jobs.items()}
+        if any(promise is None for promise in promised.values()):
+            pending, self._pending = self._pending, None
+            made = self._keep(pending.result())
+            self._save_index()
+            return made
+        self._promised = {digest: promise for digest, promise in promised.items() if promise}
+        return dict(self._promised)
+
+    def _args(self, jobs: Mapping[str, str]) -> list[_Job]:
+        return [(path, digest, str(self.cache_dir), self.widths) for digest, path in jobs.items()]
+
+    def _keep(self, made: list[tuple[str, _Made]]) -> dict[str, _Made]:
+        """Record what was made in the index (problems are not kept: tried again next build)."""
+        for digest, result in made:
+            if not isinstance(result, str):
+                self._index["images"][digest] = result
+                self.counts.made += 1
+        return dict(made)
 
     def _save_index(self) -> None:
         """Best effort: without the index the next build re-hashes (and finds) the variants."""
@@ -163,18 +227,14 @@ def variant_name(stem: str, digest: str, width: int) -> str:
     return f"{stem}-{operation}-{width}.webp"
 
 
-def _make_share(
-    args: list[tuple[str, str, str, tuple[int, ...]]],
-) -> list[tuple[str, dict[str, Any] | str]]:
+def _make_share(args: list[_Job]) -> list[tuple[str, _Made]]:
     return [
         (digest, _make_variants(path, digest, cache, widths))
         for path, digest, cache, widths in args
     ]
 
 
-def _make_variants(
-    path: str, digest: str, cache_dir: str, widths: tuple[int, ...]
-) -> dict[str, Any] | str:
+def _make_variants(path: str, digest: str, cache_dir: str, widths: tuple[int, ...]) -> _Made:
     """Encode the variants of one image (runs in a worker process); a message when unreadable."""
     from PIL import Image, UnidentifiedImageError  # only when an image is made
 
@@ -183,22 +243,64 @@ def _make_variants(
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
         return f"cannot read image: {exc}"
     width, height = source.image.size
-    if source.animated:  # variants would keep only the first frame
-        return {"width": width, "height": height, "variants": []}
-    stem = _safe_stem(Path(path).stem)
-    targets = sorted({w for w in widths if w < width} | {min(width, max(widths))})
-    variants = []
-    sizes = _Sizes(source, targets)
-    for target in targets:
-        name = variant_name(stem, digest, target)
+    layout = _layout(path, digest, width, height, source.animated, widths)
+    sizes = _Sizes(source, [target for _, target, _ in layout["variants"]])
+    for name, target, _ in layout["variants"]:
         destination = Path(cache_dir, name)
         if not destination.is_file():
             try:
                 write_bytes_atomic(destination, sizes.variant_bytes(target), durable=False)
             except OSError as exc:
                 return f"cannot write image variant {destination}: {exc.strerror or exc}"
-        variants.append([name, target, sizes.height(target)])
+    return layout
+
+
+def _promise(path: str, digest: str, widths: tuple[int, ...]) -> dict[str, Any] | None:
+    """What :func:`_make_variants` will give for a readable image, from its header alone (no
+    pixels decoded: ~1 ms where making the variants takes ~60); None when reading the header
+    fails (the image is made before going on, and its problem reported as usual)."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as opened:
+            animated = bool(getattr(opened, "is_animated", False))
+            width, height = opened.size
+            if _header_exif(opened).get(_EXIF_ORIENTATION, 1) in _TURNED:
+                width, height = height, width
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        return None
+    return _layout(path, digest, width, height, animated, widths)
+
+
+def _header_exif(opened: PILImage) -> Exif:
+    """The EXIF data before an image's pixels.  A PNG may keep more after them, and its own
+    ``getexif`` decodes every pixel to look there; a promise that misses it is caught when the
+    variants are made."""
+    from PIL import Image, PngImagePlugin
+
+    if isinstance(opened, PngImagePlugin.PngImageFile):
+        return Image.Image.getexif(opened)
+    return opened.getexif()
+
+
+def _layout(
+    path: str, digest: str, width: int, height: int, animated: bool, widths: tuple[int, ...]
+) -> dict[str, Any]:
+    """An image's size and its variants' names and sizes (none for an animated image: they
+    would keep only the first frame), as the index keeps them."""
+    if animated:
+        return {"width": width, "height": height, "variants": []}
+    stem = _safe_stem(Path(path).stem)
+    targets = sorted({w for w in widths if w < width} | {min(width, max(widths))})
+    variants = [
+        [variant_name(stem, digest, target), target, _scaled_height(width, height, target)]
+        for target in targets
+    ]
     return {"width": width, "height": height, "variants": variants}
+
+
+def _scaled_height(width: int, height: int, target: int) -> int:
+    return max(1, round(height * target / width))
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,7 +340,7 @@ class _Sizes:
 
     def height(self, width: int) -> int:
         image = self.source.image
-        return max(1, round(image.height * width / image.width))
+        return _scaled_height(image.width, image.height, width)
 
     def variant_bytes(self, width: int) -> bytes:
         source = self.source

@@ -37,10 +37,11 @@ def item_media(
     report: Report,
     only: Collection[str] | None = None,
     also_images: Iterable[str] = (),
+    background: bool = False,
 ) -> dict[str, ItemMedia]:
     """Image views of every item in use (``only``: of those rels); images made (or found in
     the cache) first, together, with ``also_images`` (shown by items kept as they were, whose
-    variants are copied all the same)."""
+    variants are copied all the same).  ``background``: see :meth:`ImageStore.prepare`."""
     items = {
         page.item.rel: page.item
         for page in plan.all_pages()
@@ -49,7 +50,10 @@ def item_media(
     refs = ImageRefs(site.root)
     fields = {rel: refs.fields(item, report) for rel, item in items.items()}
     wanted = {ref for found in fields.values() for ref in found.values() if ref}
-    unreadable = store.prepare(wanted.union(also_images), workers=2 if can_fork() else 1)
+    forking = can_fork()
+    unreadable = store.prepare(
+        wanted.union(also_images), workers=2 if forking else 1, background=background and forking
+    )
     sources = ImageSources(ctx, store)
     media: dict[str, ItemMedia] = {}
     for rel, item in items.items():

@@ -121,3 +121,57 @@ def test_a_narrow_variant_looks_as_if_resampled_from_the_source(tmp_path: Path) 
     direct = photo.resize(narrow.size, Image.Resampling.LANCZOS)
     mse = sum(v**2 for v in ImageStat.Stat(ImageChops.difference(narrow, direct)).rms) / 3
     assert 20 * math.log10(255 / math.sqrt(mse)) > 30  # dB, WebP loss included
+
+
+def _rotated() -> dict[str, object]:
+    exif = Image.Exif()
+    exif[ORIENTATION] = 6
+    return {"exif": exif.tobytes()}
+
+
+BESIDE_CASES = {
+    "png": ("img/a.png", (1000, 750), {}),
+    "webp-as-is": ("img/b.webp", (1200, 900), {}),
+    "rotated-webp": ("img/r.webp", (800, 600), _rotated()),
+    "rotated-jpeg": ("img/r.jpg", (1300, 700), _rotated()),
+    "rotated-png": ("img/r.png", (900, 500), _rotated()),
+}
+
+
+@pytest.mark.parametrize("case", BESIDE_CASES, ids=list(BESIDE_CASES))
+def test_variants_made_in_the_background_are_what_the_header_promised(
+    tmp_path: Path, case: str
+) -> None:
+    rel, size, params = BESIDE_CASES[case]
+    _save(tmp_path, rel, _photo_like(size), **params)
+    store = ImageStore(tmp_path, tmp_path / "beside")
+    assert store.prepare([rel], background=True) == {}
+    promised = store.info(rel)
+    assert store.settle()
+    _, made_first = _prepare(tmp_path, rel)  # made before answering, in another cache
+    assert promised == made_first
+    assert _sizes(store, promised) == [(v.width, v.height) for v in promised.variants]
+    assert store.counts.made == 1
+
+
+def test_an_unreadable_header_is_a_problem_at_once_not_a_promise(tmp_path: Path) -> None:
+    (tmp_path / "img").mkdir()
+    (tmp_path / "img" / "bad.webp").write_bytes(b"RIFF not really")
+    store = ImageStore(tmp_path, tmp_path / "cache")
+    problems = store.prepare(["img/bad.webp"], background=True)
+    assert problems["img/bad.webp"].startswith("cannot read image:")
+    assert store.settle()
+
+
+def test_pixels_that_break_the_header_s_promise_are_found_when_settled(tmp_path: Path) -> None:
+    from io import BytesIO
+
+    buffer = BytesIO()
+    _photo_like((600, 400)).save(buffer, "PNG")
+    (tmp_path / "img").mkdir()
+    (tmp_path / "img" / "cut.png").write_bytes(buffer.getvalue()[: len(buffer.getvalue()) // 2])
+    store = ImageStore(tmp_path, tmp_path / "cache")
+    assert store.prepare(["img/cut.png"], background=True) == {}
+    assert store.info("img/cut.png") is not None
+    assert not store.settle()
+    assert store.counts.made == 0
