@@ -24,6 +24,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 _PR_SET_PDEATHSIG = 1
+_DIED = object()  # what a child that died before answering sent
 
 
 def can_fork() -> bool:
@@ -65,25 +66,26 @@ def run_forked(
         children.append((process, reader, chunk))
     try:
         results = [work(chunks[0])]
-    except BaseException:  # no child may go on writing after the parent gave up
+        for process, reader, chunk in children:
+            try:
+                answer = reader.recv()
+                if unpack is not None and isinstance(answer, bytes):
+                    answer = unpack(answer)
+            except (EOFError, OSError):
+                answer = _DIED
+            reader.close()
+            process.join()
+            if answer is _DIED:
+                answer = work(chunk)
+            if isinstance(answer, Diagnostic):
+                raise ContentError(answer)
+            results.append(answer)
+    except BaseException:  # no child may go on writing after the parent gave up (Ctrl-C too)
         for process, reader, _ in children:
             process.kill()
             process.join()
             reader.close()
         raise
-    for process, reader, chunk in children:
-        try:
-            answer = reader.recv()
-            if unpack is not None and isinstance(answer, bytes):
-                answer = unpack(answer)
-        except (EOFError, OSError):
-            answer = work(chunk)
-        finally:
-            reader.close()
-            process.join()
-        if isinstance(answer, Diagnostic):
-            raise ContentError(answer)
-        results.append(answer)
     return results
 
 
@@ -114,10 +116,15 @@ class Forked(Generic[T, R]):
         try:
             answer = self._reader.recv()
         except (EOFError, OSError):
-            answer = self._work(self._arg)
+            answer = _DIED
+        except BaseException:  # interrupted while waiting: the child must not go on alone
+            self._process.kill()
+            raise
         finally:
             self._reader.close()
             self._process.join()
+        if answer is _DIED:
+            return self._work(self._arg)
         if isinstance(answer, Diagnostic):
             raise ContentError(answer)
         return answer  # type: ignore[no-any-return]

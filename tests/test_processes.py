@@ -3,13 +3,16 @@ is done in the parent), a content error (raised in the parent), and stopping it.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import signal
 import time
+from collections.abc import Iterator
 
 import pytest
 
 from polyfolio.diagnostics import ContentError, Location, error
-from polyfolio.processes import Forked
+from polyfolio.processes import Forked, run_forked
 
 
 def _square(n: int) -> tuple[int, int]:
@@ -31,13 +34,58 @@ def test_a_child_that_dies_has_its_work_done_here() -> None:
     assert Forked(_dies_in_child, os.getpid()).result() == 42
 
 
-def _fails(_: None) -> None:
-    raise ContentError(error(Location("x.md", 3, 1), "broken"))
+def _fails_in_child(parent: int) -> str:
+    if os.getpid() != parent:
+        raise ContentError(error(Location("x.md", 3, 1), "broken in the child"))
+    return "redone here"
 
 
 def test_a_content_error_in_the_child_is_raised_here() -> None:
-    with pytest.raises(ContentError, match="broken"):
-        Forked(_fails, None).result()
+    with pytest.raises(ContentError, match="broken in the child"):
+        Forked(_fails_in_child, os.getpid()).result()
+
+
+def _interrupt_soon() -> None:
+    """SIGINT to this process alone (a supervisor's stop, not Ctrl-C to the whole group)."""
+    signal.setitimer(signal.ITIMER_REAL, 0.3)
+
+
+@pytest.fixture
+def alarm_interrupts() -> Iterator[None]:
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def test_an_interrupt_while_waiting_kills_the_child(alarm_interrupts: None) -> None:
+    forked = Forked(time.sleep, 60)
+    started = time.monotonic()
+    _interrupt_soon()
+    with pytest.raises(KeyboardInterrupt):
+        forked.result()
+    assert time.monotonic() - started < 10
+    assert not forked._process.is_alive()
+
+
+def _sleep_in_child(parent: int) -> None:
+    if os.getpid() != parent:
+        time.sleep(60)
+
+
+def test_run_forked_interrupted_while_waiting_kills_its_children(alarm_interrupts: None) -> None:
+    started = time.monotonic()
+    _interrupt_soon()
+    parent = os.getpid()
+    with pytest.raises(KeyboardInterrupt):
+        run_forked(_sleep_in_child, [parent, parent, parent])
+    assert time.monotonic() - started < 10
+    assert multiprocessing.active_children() == []
 
 
 def test_the_result_is_taken_once() -> None:

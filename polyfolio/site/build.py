@@ -75,33 +75,40 @@ def _build_site(root: Path, out: Path | None, watch: Watch | None) -> BuildResul
     watch.forget()
     gc.freeze()  # the loaded site lives as long as the build: see _long_lived_objects
     since = Since(started, watch.taken_ns, last)
-    try:
-        result = _build_into(site, settings, out_dir, since, images_beside=True)
-    except ImagesNotAsPromised:
-        # An image's pixels did not match its header (a truncated file, say): the pages made
-        # from it went with the staging folder; this time every image is made first.
-        result = _build_into(site, settings, out_dir, since, images_beside=False)
+    with ImageStore(root, root / CACHE_DIR / "images") as store:
+        result = _build_into(site, settings, out_dir, since, store, images_beside=True)
+        if result is None:
+            # An image's pixels did not match its header (a truncated file, say): the pages made
+            # from it went with the staging folder; this time every image is made first.
+            store.restart()
+            result = _build_into(site, settings, out_dir, since, store, images_beside=False)
+    assert result is not None  # only an attempt with images made beside is given up
     watch.record(site, result)
     return result
 
 
 def _build_into(
-    site: Site, settings: BuildSettings, out_dir: Path, since: Since, images_beside: bool
-) -> BuildResult:
-    """One attempt at the build, written into a staging folder when ``out_dir`` is new."""
+    site: Site,
+    settings: BuildSettings,
+    out_dir: Path,
+    since: Since,
+    store: ImageStore,
+    images_beside: bool,
+) -> BuildResult | None:
+    """One attempt at the build, written into a staging folder when ``out_dir`` is new; None
+    when images made beside it broke their promise (see :class:`ImagesNotAsPromised`)."""
     report = Report()
     report.extend(site.problems)
     try:
-        with (
-            staged(out_dir, MANIFEST) as staging,
-            ImageStore(site.root, site.root / CACHE_DIR / "images") as store,
-        ):
+        with staged(out_dir, MANIFEST) as staging:
             output = OutputFolder(out_dir, staging)
             beside = images_beside and output.fresh
             return _build(site, settings, output, store, report, since, beside)
     except ContentError as exc:  # a broken template: reported like any content problem
         report.add(exc.diagnostic)
         return BuildResult(out=out_dir, diagnostics=list(report.sorted()))
+    except ImagesNotAsPromised:  # the staging folder is gone; the caller builds again
+        return None
 
 
 class ImagesNotAsPromised(Exception):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from io import BytesIO
@@ -38,6 +39,9 @@ QUALITY = 80
 OPERATION = f"webp-q{QUALITY}-v3"
 _EXIF_ORIENTATION = 0x0112
 _TURNED = frozenset({5, 6, 7, 8})  # orientations shown with width and height swapped
+# Formats whose header tells the size and orientation as the pixels will show (not TIFF: its
+# reader turns the size on opening, yet still reports the orientation).
+_PROMISING_FORMATS = frozenset({"JPEG", "MPO", "PNG", "WEBP"})
 INDEX_FILE = "index.json"
 _INDEX_VERSION = 1
 # GIFs stay as they are: a WebP variant would lose their animation.
@@ -76,8 +80,9 @@ class ImageStore:
         self.counts = ImageCounts()
         self._index = _read_index(cache_dir / INDEX_FILE)
         self._infos: dict[str, ImageInfo | None] = {}
-        self._pending: Forked[list[_Job], list[tuple[str, _Made]]] | None = None
+        self._pending: list[Forked[list[_Job], list[tuple[str, _Made]]]] = []
         self._promised: dict[str, _Made] = {}
+        self._made: set[str] = set()  # digests made by this store (not reused on a retry)
 
     def prepare(
         self, rels: Iterable[str], workers: int = 1, background: bool = False
@@ -85,10 +90,11 @@ class ImageStore:
         """Make sure every image has its variants; returns rel → problem for unreadable ones.
         Images prepared before by this store are not looked at (nor counted) again.
 
-        ``background``: the variants are made in a forked child while the build goes on, and
-        :meth:`info` answers from each image's header meanwhile; :meth:`settle` waits for the
-        child and says whether every image came out as its header promised.  Only for a caller
-        that can throw away what it made from those answers (see :mod:`polyfolio.site.build`)."""
+        ``background``: the variants are made in ``workers`` forked children while the build
+        goes on, and :meth:`info` answers from each image's header meanwhile; :meth:`settle`
+        waits for them and says whether every image came out as its header promised.  Only for
+        a caller that can throw away what it made from those answers (see
+        :mod:`polyfolio.site.build`)."""
         wanted = set(rels).difference(self._infos)
         problems: dict[str, str] = {}
         to_make: dict[str, str] = {}  # rel → digest
@@ -101,7 +107,7 @@ class ImageStore:
             cached = self._index["images"].get(digest)
             if cached is not None and self._variants_exist(cached):
                 self._infos[rel] = _info_from_json(cached)
-                self.counts.reused += 1
+                self.counts.reused += digest not in self._made
             elif PurePosixPath(rel).suffix.lower() not in _RASTER_SUFFIXES:
                 self._infos[rel] = None
             else:
@@ -109,11 +115,8 @@ class ImageStore:
         jobs: dict[str, str] = {}  # digest → the first file with those bytes
         for rel, digest in to_make.items():
             jobs.setdefault(digest, str(self.root / rel))
-        if background and jobs and self._pending is None:
-            results = self._start(jobs)
-        else:
-            results = self._run(jobs, workers)
-            self._save_index()
+        started = background and not self._pending and self._start(jobs, workers)
+        results = self._promised if started else self._run(jobs, workers)
         for rel, digest in to_make.items():
             result = results[digest]
             if isinstance(result, str):
@@ -126,18 +129,29 @@ class ImageStore:
         """Wait for the variants being made in the background (if any); whether each image
         came out exactly as its header promised (False: one turned out unreadable, or of
         another size, and what was made from the promise is wrong)."""
-        if self._pending is None:
+        if not self._pending:
             return True
-        made = self._keep(self._pending.result())
-        self._pending = None
+        made = [pair for forked in self._pending for pair in forked.result()]
+        self._pending = []
+        kept = self._keep(made)
         self._save_index()
-        return made == self._promised
+        return kept == self._promised
+
+    def restart(self) -> None:
+        """Forget every answer given (promises included), for a build made again; what was
+        made stays counted as made, and what was reused is counted again."""
+        self.close()
+        self._infos.clear()
+        self._promised = {}
+        self.counts.reused = 0
 
     def close(self) -> None:
-        """Stop making variants in the background: the build gave up."""
-        if self._pending is not None:
-            self._pending.stop()
-            self._pending = None
+        """Stop making variants in the background (the build gave up); the source hashes
+        found so far are kept for the next build."""
+        for forked in self._pending:
+            forked.stop()
+        self._pending = []
+        self._save_index()
 
     def __enter__(self) -> ImageStore:
         return self
@@ -182,26 +196,32 @@ class ImageStore:
             # its share made here); imported here: a rebuild finds its variants cached.
             from polyfolio.processes import run_forked
 
-            shares = [args[index::workers] for index in range(workers)]
-            made = [pair for share in run_forked(_make_share, shares) for pair in share]
+            made = [
+                pair for share in run_forked(_make_share, _shares(args, workers)) for pair in share
+            ]
         else:
             made = _make_share(args)
-        return self._keep(made)
+        kept = self._keep(made)
+        self._save_index()
+        return kept
 
-    def _start(self, jobs: Mapping[str, str]) -> dict[str, _Made]:
-        """Start making ``jobs`` in a forked child; meanwhile what each image's header promises
-        (when one does not tell, wait for the child instead)."""
+    def _start(self, jobs: Mapping[str, str], workers: int) -> bool:
+        """Start making ``jobs`` in forked children, with what each image's header promises
+        kept as the answer meanwhile.  False (nothing started) when a header does not tell or
+        a child cannot be forked: the caller makes them before going on."""
         from polyfolio.processes import Forked
 
-        self._pending = Forked(_make_share, self._args(jobs))
         promised = {digest: _promise(path, digest, self.widths) for digest, path in jobs.items()}
-        if any(promise is None for promise in promised.values()):
-            pending, self._pending = self._pending, None
-            made = self._keep(pending.result())
-            self._save_index()
-            return made
+        if not jobs or any(promise is None for promise in promised.values()):
+            return False
+        try:
+            for share in _shares(self._args(jobs), workers):
+                self._pending.append(Forked(_make_share, share))
+        except OSError:  # no process to spare (EAGAIN, ENOMEM)
+            self.close()
+            return False
         self._promised = {digest: promise for digest, promise in promised.items() if promise}
-        return dict(self._promised)
+        return True
 
     def _args(self, jobs: Mapping[str, str]) -> list[_Job]:
         return [(path, digest, str(self.cache_dir), self.widths) for digest, path in jobs.items()]
@@ -211,6 +231,7 @@ class ImageStore:
         for digest, result in made:
             if not isinstance(result, str):
                 self._index["images"][digest] = result
+                self._made.add(digest)
                 self.counts.made += 1
         return dict(made)
 
@@ -225,6 +246,11 @@ class ImageStore:
 def variant_name(stem: str, digest: str, width: int) -> str:
     operation = hashlib.sha256(f"{digest}:{OPERATION}:w{width}".encode()).hexdigest()[:12]
     return f"{stem}-{operation}-{width}.webp"
+
+
+def _shares(args: list[_Job], workers: int) -> list[list[_Job]]:
+    count = max(1, min(workers, len(args)))
+    return [args[index::count] for index in range(count)]
 
 
 def _make_share(args: list[_Job]) -> list[tuple[str, _Made]]:
@@ -258,15 +284,20 @@ def _make_variants(path: str, digest: str, cache_dir: str, widths: tuple[int, ..
 def _promise(path: str, digest: str, widths: tuple[int, ...]) -> dict[str, Any] | None:
     """What :func:`_make_variants` will give for a readable image, from its header alone (no
     pixels decoded: ~1 ms where making the variants takes ~60); None when reading the header
-    fails (the image is made before going on, and its problem reported as usual)."""
+    fails or its format's header is not trusted (the images are then made before going on,
+    and a problem reported as usual)."""
     from PIL import Image, UnidentifiedImageError
 
     try:
-        with Image.open(path) as opened:
-            animated = bool(getattr(opened, "is_animated", False))
-            width, height = opened.size
-            if _header_exif(opened).get(_EXIF_ORIENTATION, 1) in _TURNED:
-                width, height = height, width
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # the child warns
+            with Image.open(path) as opened:
+                if opened.format not in _PROMISING_FORMATS:
+                    return None
+                animated = bool(getattr(opened, "is_animated", False))
+                width, height = opened.size
+                if _header_exif(opened).get(_EXIF_ORIENTATION, 1) in _TURNED:
+                    width, height = height, width
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
         return None
     return _layout(path, digest, width, height, animated, widths)

@@ -135,6 +135,8 @@ BESIDE_CASES = {
     "rotated-webp": ("img/r.webp", (800, 600), _rotated()),
     "rotated-jpeg": ("img/r.jpg", (1300, 700), _rotated()),
     "rotated-png": ("img/r.png", (900, 500), _rotated()),
+    # Pillow's TIFF reader turns the size on opening: no promise, made first.
+    "rotated-tiff": ("img/r.tif", (900, 500), _rotated()),
 }
 
 
