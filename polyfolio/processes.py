@@ -44,13 +44,15 @@ def run_forked(
     chunks: Sequence[T],
     pack: Callable[[R], bytes] | None = None,
     unpack: Callable[[bytes], R] | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> list[R]:
     """``work`` over chunks: the first in this process, each other one in a forked child.  A
     child that dies is not fatal: its chunk is redone here.  A :class:`ContentError` in a child
     is raised here, as if the parent had met it; when this process's own chunk raises, the
     children are killed (and waited for) before the error goes on.  A child's result travels
     pickled, or as ``pack`` makes it (e.g. marshal, several times faster for plain data) and
-    ``unpack`` reads it."""
+    ``unpack`` reads it.  ``meanwhile`` is called here between this process's chunk and the
+    wait for the others: work that would otherwise wait."""
     # Imported here (~10 ms): a rebuild that renders few groups never forks.
     import multiprocessing
 
@@ -66,6 +68,8 @@ def run_forked(
         children.append((process, reader, chunk))
     try:
         results = [work(chunks[0])]
+        if meanwhile is not None and children:
+            meanwhile()
         for process, reader, chunk in children:
             try:
                 answer = reader.recv()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from polyfolio.content import readahead
@@ -13,8 +15,13 @@ def count_read_aheads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """From now on, each read-ahead of load_site appends how many files it returned."""
     returned: list[int] = []
 
-    def counted(root: str, rels: list[str], parse: readahead.Parse) -> dict[str, ReadAhead]:
-        found = readahead.read_ahead(root, rels, parse)
+    def counted(
+        root: str,
+        rels: list[str],
+        parse: readahead.Parse,
+        meanwhile: Callable[[], object] | None = None,
+    ) -> dict[str, ReadAhead]:
+        found = readahead.read_ahead(root, rels, parse, meanwhile)
         returned.append(len(found))
         return found
 

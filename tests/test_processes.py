@@ -103,3 +103,22 @@ def test_stop_kills_the_child_and_waits_for_it() -> None:
     assert not forked._process.is_alive()
     assert forked._process.exitcode is not None and forked._process.exitcode < 0
     forked.stop()  # a second stop does nothing
+
+
+def _note(chunk: list[str]) -> list[str]:
+    chunk.append(f"chunk in {os.getpid()}")
+    return chunk
+
+
+def test_meanwhile_runs_here_after_this_process_s_chunk_while_children_work() -> None:
+    done: list[str] = []
+    results = run_forked(_note, [done, [], []], meanwhile=lambda: done.append("meanwhile"))
+    assert done == [f"chunk in {os.getpid()}", "meanwhile"]
+    assert [len(result) for result in results] == [2, 1, 1]
+    assert all(str(os.getpid()) not in result[0] for result in results[1:])
+
+
+def test_without_children_there_is_no_meanwhile() -> None:
+    done: list[str] = []
+    run_forked(_note, [done], meanwhile=lambda: done.append("meanwhile"))
+    assert done == [f"chunk in {os.getpid()}"]

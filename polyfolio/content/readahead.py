@@ -39,14 +39,21 @@ class ReadAhead:
     parsed: tuple[dict[str, Any], bool] | None
 
 
-def read_ahead(root: str, rels: Sequence[str], parse: Parse) -> dict[str, ReadAhead]:
+def read_ahead(
+    root: str, rels: Sequence[str], parse: Parse, meanwhile: Callable[[], object] | None = None
+) -> dict[str, ReadAhead]:
     """``rel`` → what reading and parsing it gave, for each file that could be read; in two
-    processes when there are many."""
+    processes when there are many (``meanwhile``: called while this one waits for the
+    other, which takes longer: it also sends all it read)."""
     if len(rels) < PARALLEL_THRESHOLD or not can_fork():
         return {}
     halves = [list(rels[0::2]), list(rels[1::2])]
     results = run_forked(
-        lambda chunk: _read_chunk(root, chunk, parse), halves, marshal.dumps, marshal.loads
+        lambda chunk: _read_chunk(root, chunk, parse),
+        halves,
+        marshal.dumps,
+        marshal.loads,
+        meanwhile,
     )
     return {rel: ReadAhead(*found) for result in results for rel, found in result.items()}
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -122,10 +122,13 @@ class Site:
         return self.item(page_id, self.source_lang)
 
 
-def load_site(root: Path, listing: Listing | None = None) -> Site:
+def load_site(
+    root: Path, listing: Listing | None = None, meanwhile: Callable[[], object] | None = None
+) -> Site:
     """Read ``_config.yml`` and every item; problems are collected, not raised, per file.
     ``listing``: the collection as the caller just listed it (used when it is the configured
-    folder)."""
+    folder).  ``meanwhile``: the caller's own work, done while waiting for a second process
+    reading files (when there is one)."""
     root = root.resolve()
     config = load_config(root)
     if listing is None or listing.folder != config.collection_dir:
@@ -141,7 +144,8 @@ def load_site(root: Path, listing: Listing | None = None) -> Site:
         for rel in site.outside_links
     )
     vouched = _vouched(files, cache, stamps)
-    ahead = _read_ahead(root, [rel for rel in files if rel not in vouched], cache, stamps)
+    pending = [rel for rel in files if rel not in vouched]
+    ahead = _read_ahead(root, pending, cache, stamps, meanwhile)
     for rel in files:
         try:
             item, has_problems = read_item(
@@ -208,11 +212,15 @@ def _vouched(
 
 
 def _read_ahead(
-    root: Path, pending: list[str], cache: FrontMatterCache, stamps: StampStore
+    root: Path,
+    pending: list[str],
+    cache: FrontMatterCache,
+    stamps: StampStore,
+    meanwhile: Callable[[], object] | None,
 ) -> dict[str, ReadAhead]:
     """The files that must be read (new or changed), read and parsed in two processes when
     there are many; what they gave goes into the stamps and the front matter cache."""
-    ahead = read_ahead(str(root), pending, _parse_front_matter)
+    ahead = read_ahead(str(root), pending, _parse_front_matter, meanwhile)
     for rel, found in ahead.items():
         stamps.put(rel, found.stamp, found.md5)
         if found.parsed is not None:

@@ -47,6 +47,13 @@ ASSETS = "assets"
 # Libraries whose output is in the pages: cached pages are keyed by their installations too,
 # so an upgrade renders every page again (polyfolio's own code is in the theme version).
 RENDERING_LIBRARIES = ("pyromark", "jinja2", "markupsafe", "liquid")
+# What pages and image variants are made with, imported while this process would only wait for
+# a second one reading files (else each forked worker imports them on its own).
+RENDERERS = (
+    "jinja2",
+    "polyfolio.site.markdown",
+    *(f"PIL.{n}" for n in ("Image", "JpegImagePlugin", "PngImagePlugin", "WebPImagePlugin")),
+)
 
 
 def build_site(root: Path, out: Path | None = None, watch: Watch | None = None) -> BuildResult:
@@ -65,7 +72,7 @@ def _build_site(root: Path, out: Path | None, watch: Watch | None) -> BuildResul
     if reused is not None:
         return reused
     try:
-        site = load_site(root, watch.listing)
+        site = load_site(root, watch.listing, meanwhile=_import_renderers)
         settings = build_settings(site.config)
     except ContentError as exc:
         return BuildResult(out=out or root / DEFAULT_OUT, diagnostics=[exc.diagnostic])
@@ -85,6 +92,11 @@ def _build_site(root: Path, out: Path | None, watch: Watch | None) -> BuildResul
     assert result is not None  # only an attempt with images made beside is given up
     watch.record(site, result)
     return result
+
+
+def _import_renderers() -> None:
+    for name in RENDERERS:
+        importlib.import_module(name)
 
 
 def _build_into(

@@ -135,6 +135,7 @@ def render_groups(
     if len(groups) < PARALLEL_THRESHOLD or not can_fork():
         return _render_chunk(job, output, Chunk(groups, files))
     chunks = _share_out(job, groups, files)
+    job.ctx.theme.load_all()  # once, shared by the forked worker
     results = run_forked(lambda chunk: _render_chunk(job, output, chunk), chunks)
     merged = ChunkResult()
     for result in results:

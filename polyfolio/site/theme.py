@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from jinja2 import BytecodeCache, Environment
+    from jinja2 import BytecodeCache, Environment, TemplateError
 
 import polyfolio
 from polyfolio.diagnostics import ContentError, Diagnostic, Location, error, warning
@@ -88,16 +88,33 @@ class Theme:
     def render(self, name: str, **context: Any) -> str:
         """Render a template; a broken one (often a user's override) is a ContentError that
         names the template file and line, never a traceback."""
-        from jinja2 import TemplateError, TemplateSyntaxError
+        from jinja2 import TemplateError
 
         try:
             return self.env.get_template(name).render(**context)
-        except TemplateSyntaxError as exc:
-            where = self._location(exc.filename or name, exc.lineno)
-            raise ContentError(error(where, f"template error: {exc.message}")) from None
         except TemplateError as exc:
+            raise self._reported(exc, name) from None
+
+    def load_all(self) -> None:
+        """Load (compile) every template of the theme now, before work is forked: the workers
+        then share them instead of each compiling its own (~40 ms each, with Jinja2's import).
+        A broken one is reported as :meth:`render` would."""
+        from jinja2 import TemplateError
+
+        for template in sorted(BUILT_IN_TEMPLATES.glob("*.html")):
+            try:
+                self.env.get_template(template.name)
+            except TemplateError as exc:
+                raise self._reported(exc, template.name) from None
+
+    def _reported(self, exc: TemplateError, name: str) -> ContentError:
+        from jinja2 import TemplateSyntaxError
+
+        if isinstance(exc, TemplateSyntaxError):
+            where = self._location(exc.filename or name, exc.lineno)
+        else:
             where = self._failing_line(exc, name)
-            raise ContentError(error(where, f"template error: {exc.message}")) from None
+        return ContentError(error(where, f"template error: {exc.message}"))
 
     def retired_overrides(self) -> list[Diagnostic]:
         """A warning at each override of a template no longer used: it would be ignored silently."""

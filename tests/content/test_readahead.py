@@ -72,3 +72,14 @@ def _summary(site: Site) -> tuple[object, ...]:
         (item.rel, item.page_id, item.lang, item.md5, item.data, item.raw) for item in site.items
     ]
     return (items, [str(problem) for problem in site.problems])
+
+
+def test_loading_does_the_callers_work_while_waiting_for_the_child(
+    site_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[str] = []
+    load_site(_fresh_copy(site_root, tmp_path / "a"), meanwhile=lambda: calls.append("two"))
+    assert calls == ["two"]
+    monkeypatch.setattr(readahead, "PARALLEL_THRESHOLD", 10**9)
+    load_site(_fresh_copy(site_root, tmp_path / "b"), meanwhile=lambda: calls.append("one"))
+    assert calls == ["two"]  # one process: no waiting, nothing done meanwhile

@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
+from polyfolio.diagnostics import ContentError
 from polyfolio.site.theme import BUILT_IN_STATIC, BUILT_IN_TEMPLATES, TEMPLATE_CACHE, Theme
 from tests.shared_data import write_site
 
@@ -54,3 +57,27 @@ def test_compiled_templates_are_kept_per_theme_version(tmp_path: Path) -> None:
     assert len(kept) == 1 and kept[0].startswith(theme.version[:16])
     write_site(site, {"_polyfolio/templates/image.html": '<img alt="{{ alt }}!">\n'})
     assert Theme(site).render("image.html", alt="a") == '<img alt="a!">\n'  # a new theme version
+
+
+def test_load_all_compiles_every_template_once_for_forked_workers(tmp_path: Path) -> None:
+    """After ``load_all`` no template is read again: a forked worker finds them all loaded."""
+    theme = Theme(tmp_path)
+    theme.load_all()
+    loader = theme.env.loader
+    assert loader is not None
+
+    def no_more_reading(*args: object) -> None:
+        raise AssertionError("a template was read after load_all")
+
+    loader.get_source = no_more_reading  # type: ignore[method-assign]
+    for path in sorted(BUILT_IN_TEMPLATES.glob("*.html")):
+        theme.env.get_template(path.name)
+
+
+def test_load_all_reports_a_broken_override_at_its_line(tmp_path: Path) -> None:
+    write_site(tmp_path, {"_polyfolio/templates/image.html": "<img>\n{% if %}\n"})
+    with pytest.raises(ContentError) as raised:
+        Theme(tmp_path).load_all()
+    location = raised.value.diagnostic.location
+    assert (location.path, location.line) == ("_polyfolio/templates/image.html", 2)
+    assert "template error" in raised.value.diagnostic.message
