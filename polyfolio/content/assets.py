@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+ASSETS_DIR = "assets"  # the site's own files, copied to the output as they are
+
 _BASEURL = re.compile(r"^\{\{\s*site\.baseurl\s*\}\}")
 _REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
 

@@ -22,9 +22,9 @@ from polyfolio.content.cache import CACHE_DIR
 from polyfolio.content.listing import Listing
 from polyfolio.content.stamps import RACY_NS, Stamp
 from polyfolio.processes import can_fork
-from polyfolio.site import build as site_build
-from polyfolio.site import freshness, images
-from polyfolio.site.build import RENDERING_LIBRARIES, build_site
+from polyfolio.site import freshness, images, produce
+from polyfolio.site.build import build_site
+from polyfolio.site.produce import RENDERING_LIBRARIES
 from polyfolio.site.result import BuildResult
 from tests.readahead_spy import count_read_aheads
 from tests.site import sites
@@ -105,7 +105,7 @@ def window(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> s
         later = SimpleNamespace(time_ns=lambda: time.time_ns() + 10 * RACY_NS)
         monkeypatch.setattr(stamps, "time", later)
     elif request.param == "same tick":
-        for module in (freshness, content_site, site_build, images):
+        for module in (freshness, content_site, produce, images):
             monkeypatch.setattr(module, "stamp_of", _same_tick)
     return str(request.param)
 
