@@ -17,21 +17,25 @@ class Run:
     seconds: float
     peak_rss_mib: float
     returncode: int
+    cpu_seconds: float = 0.0  # user and system time of the command and the children it waited for
 
 
-def run_command(argv: Sequence[str], env: dict[str, str] | None = None) -> Run:
+def run_command(
+    argv: Sequence[str], env: dict[str, str] | None = None, cwd: Path | None = None
+) -> Run:
     """Run a command to completion; its own peak RSS comes from wait4's rusage.  The disk is
     synced first, untimed, so no command pays for the writeback of the one before it (creating
     files here slows down several times while thousands of others are being written back)."""
     os.sync()
     start = time.perf_counter()
     process = subprocess.Popen(
-        list(argv), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env
+        list(argv), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=cwd
     )
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)
-    return Run(seconds, usage.ru_maxrss / 1024, process.returncode)
+    cpu = usage.ru_utime + usage.ru_stime
+    return Run(seconds, usage.ru_maxrss / 1024, process.returncode, cpu)
 
 
 def set_aside(paths: Sequence[Path], trash: Path) -> None:
