@@ -148,10 +148,11 @@ class ImageStore:
     def close(self) -> None:
         """Stop making variants in the background (the build gave up); the source hashes
         found so far are kept for the next build."""
-        for forked in self._pending:
-            forked.stop()
-        self._pending = []
-        self._save_index()
+        if self._pending:
+            for forked in self._pending:
+                forked.stop()
+            self._pending = []
+            self._save_index()
 
     def __enter__(self) -> ImageStore:
         return self
