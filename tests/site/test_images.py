@@ -177,3 +177,59 @@ def test_pixels_that_break_the_header_s_promise_are_found_when_settled(tmp_path:
     assert store.info("img/cut.png") is not None
     assert not store.settle()
     assert store.counts.made == 0
+
+
+SMALL_WIDTHS = (100, 200, 300)  # so a 2,400 px photo is eight times the widest variant
+
+
+def test_a_large_jpeg_is_decoded_smaller_yet_looks_resampled_from_full_size(
+    tmp_path: Path,
+) -> None:
+    """libjpeg decodes at 1/4 scale, still twice the widest variant: the variants are sized
+    from the full image and look like a Lanczos resample of it, far within WebP's own loss."""
+    import math
+
+    from PIL import ImageChops, ImageStat
+
+    from polyfolio.site.images import _open_source
+
+    photo = _photo_like((2400, 1600))
+    path = _save(tmp_path, "img/big.jpg", photo, quality=95)
+    source = _open_source(str(path), max(SMALL_WIDTHS))
+    assert (source.size, source.image.size) == ((2400, 1600), (600, 400))
+
+    store = ImageStore(tmp_path, tmp_path / "cache", SMALL_WIDTHS)
+    assert store.prepare(["img/big.jpg"]) == {}
+    info = store.info("img/big.jpg")
+    assert info is not None and (info.width, info.height) == (2400, 1600)
+    assert _sizes(store, info) == [(100, 67), (200, 133), (300, 200)]
+    with Image.open(path) as whole:
+        full = whole.convert("RGB")
+    for variant in info.variants:
+        with Image.open(store.variant_path(variant)) as made:
+            direct = full.resize(made.size, Image.Resampling.LANCZOS)
+            diff = ImageStat.Stat(ImageChops.difference(made.convert("RGB"), direct)).rms
+        mse = sum(v**2 for v in diff) / 3
+        assert 20 * math.log10(255 / math.sqrt(mse)) > 35  # dB
+
+
+def test_a_turned_large_jpeg_is_decoded_smaller_the_right_way_up(tmp_path: Path) -> None:
+    from polyfolio.site.images import _open_source
+
+    path = _save(tmp_path, "img/turned.jpg", _photo_like((2400, 1600)), **_rotated())
+    source = _open_source(str(path), max(SMALL_WIDTHS))
+    assert (source.size, source.image.size) == ((1600, 2400), (800, 1200))
+    store = ImageStore(tmp_path, tmp_path / "beside", SMALL_WIDTHS)
+    assert store.prepare(["img/turned.jpg"], background=True) == {}
+    promised = store.info("img/turned.jpg")
+    assert store.settle()
+    assert promised is not None and (promised.width, promised.height) == (1600, 2400)
+    assert _sizes(store, promised) == [(100, 150), (200, 300), (300, 450)]
+
+
+def test_a_jpeg_under_twice_the_widest_variant_is_decoded_whole(tmp_path: Path) -> None:
+    from polyfolio.site.images import _open_source
+
+    path = _save(tmp_path, "img/mid.jpg", _photo_like((590, 400)))
+    source = _open_source(str(path), max(SMALL_WIDTHS))
+    assert source.size == source.image.size == (590, 400)
