@@ -45,17 +45,25 @@ def started(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return names
 
 
-def _attempts(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
-    """Whether each attempt at the build made its images beside the pages."""
-    made: list[bool] = []
+def _retried_and_in_place(
+    tmp_path: Path, roots: tuple[Path, Path], image: bytes
+) -> tuple[build.BuildResult, build.BuildResult]:
+    """alpha's image replaced by ``image`` in both twins; the first built into a new folder
+    (made again, images first, after the attempt beside them), the other in place."""
+    for root in roots:
+        (root / IMAGE).write_bytes(image)
+    attempts: list[bool] = []
     real = build._build_into
 
     def spy(*args: object, images_beside: bool) -> object:
-        made.append(images_beside)
+        attempts.append(images_beside)
         return real(*args, images_beside=images_beside)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(build, "_build_into", spy)
-    return made
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(build, "_build_into", spy)
+        first = build_site(roots[0], tmp_path / "first")
+    assert attempts == [True, False]
+    return first, _in_place(roots[1], tmp_path / "other")
 
 
 GAMMA = """\
@@ -130,20 +138,13 @@ def _truncated_png() -> bytes:
 
 @pytest.mark.parametrize("warm", [False, True], ids=["new-cache", "gamma-cached"])
 def test_pixels_unreadable_behind_a_good_header_get_the_build_made_again(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, warm: bool
+    tmp_path: Path, warm: bool
 ) -> None:
     first_root, other_root = _twin_sites(tmp_path)
     if warm:  # gamma's variants are in the cache: reused, and counted once
         _in_place(first_root, tmp_path / "warm-first")
         _in_place(other_root, tmp_path / "warm-other")
-    broken = _truncated_png()
-    (first_root / IMAGE).write_bytes(broken)
-    (other_root / IMAGE).write_bytes(broken)
-    attempts = _attempts(monkeypatch)
-
-    first = build_site(first_root, tmp_path / "first")
-    assert attempts == [True, False]
-    other = _in_place(other_root, tmp_path / "other")
+    first, other = _retried_and_in_place(tmp_path, (first_root, other_root), _truncated_png())
 
     assert _pages(tmp_path / "first") == _pages(tmp_path / "other")
     assert [str(d) for d in first.diagnostics] == [str(d) for d in other.diagnostics]
@@ -216,17 +217,11 @@ def _png_with_exif_after_pixels(orientation: int) -> bytes:
 
 
 def test_an_orientation_stored_after_the_pixels_gets_the_build_made_again(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
 ) -> None:
     first_root, other_root = _twin_sites(tmp_path)
     turned = _png_with_exif_after_pixels(6)
-    (first_root / IMAGE).write_bytes(turned)
-    (other_root / IMAGE).write_bytes(turned)
-    attempts = _attempts(monkeypatch)
-
-    first = build_site(first_root, tmp_path / "first")
-    assert attempts == [True, False]
-    other = _in_place(other_root, tmp_path / "other")
+    first, other = _retried_and_in_place(tmp_path, (first_root, other_root), turned)
     assert first.ok and other.ok
     assert _pages(tmp_path / "first") == _pages(tmp_path / "other")
     alpha = (tmp_path / "first" / "portfolio" / "alpha" / "index.html").read_text()
