@@ -3,28 +3,33 @@
 Forked children share the parent's read-only state without pickling it (a loaded site, a
 compiled theme), which is what makes two processes pay off on two cores.  Every child dies with
 its parent: a killed build must leave no process writing beside the next one.
+
+A child is a bare ``os.fork`` answering through a pipe, not a ``multiprocessing`` process:
+importing and setting that up costs ~13 ms, more than some of the work sent to a child (a
+rebuild's check of its last record takes ~30 ms), where a fork takes under 1 ms.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import pickle
+import select
 import signal
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import Generic, TypeVar
 
-from polyfolio.diagnostics import ContentError, Diagnostic
-
-if TYPE_CHECKING:
-    from multiprocessing.connection import Connection
+from polyfolio.diagnostics import ContentError
 
 T = TypeVar("T")
 R = TypeVar("R")
 
 _PR_SET_PDEATHSIG = 1
-_DIED = object()  # what a child that died before answering sent
+# The first byte of a child's answer: its result, or a content error it met.  A child that died
+# before answering sent nothing.
+_RESULT, _CONTENT_ERROR = b"R", b"E"
 
 
 def can_fork() -> bool:
@@ -46,70 +51,70 @@ def run_forked(
     unpack: Callable[[bytes], R] | None = None,
     meanwhile: Callable[[], object] | None = None,
 ) -> list[R]:
-    """``work`` over chunks: the first in this process, each other one in a forked child.  A
-    child that dies is not fatal: its chunk is redone here.  A :class:`ContentError` in a child
-    is raised here, as if the parent had met it; when this process's own chunk raises, the
-    children are killed (and waited for) before the error goes on.  A child's result travels
-    pickled, or as ``pack`` makes it (e.g. marshal, several times faster for plain data) and
-    ``unpack`` reads it.  ``meanwhile`` is called here between this process's chunk and the
-    wait for the others: work that would otherwise wait."""
-    # Imported here (~10 ms): a rebuild that renders few groups never forks.
-    import multiprocessing
-
-    context = multiprocessing.get_context("fork")
-    children = []
-    for chunk in chunks[1:]:
-        reader, writer = context.Pipe(duplex=False)
-        process = context.Process(
-            target=_child, args=(work, chunk, writer, os.getpid(), pack), daemon=True
-        )
-        process.start()
-        writer.close()
-        children.append((process, reader, chunk))
+    """``work`` over chunks: the first in this process, each other one in a forked child (see
+    :class:`Forked`: a child that dies has its chunk redone here, a :class:`ContentError` in a
+    child is raised here; a chunk whose child cannot be forked is done here too).  When this
+    process's own chunk raises, the children are killed (and waited for) before the error goes
+    on.  ``meanwhile`` is called here between this process's chunk and the wait for the
+    others: work that would otherwise wait."""
+    children: list[Forked[T, R] | None] = []
     try:
+        children.extend(_fork_or_none(work, chunk, pack, unpack) for chunk in chunks[1:])
         results = [work(chunks[0])]
-        if meanwhile is not None and children:
+        if meanwhile is not None and any(children):
             meanwhile()
-        for process, reader, chunk in children:
-            try:
-                answer = reader.recv()
-                if unpack is not None and isinstance(answer, bytes):
-                    answer = unpack(answer)
-            except (EOFError, OSError):
-                answer = _DIED
-            reader.close()
-            process.join()
-            if answer is _DIED:
-                answer = work(chunk)
-            if isinstance(answer, Diagnostic):
-                raise ContentError(answer)
-            results.append(answer)
+        for child, chunk in zip(children, chunks[1:], strict=True):
+            results.append(work(chunk) if child is None else child.result())
     except BaseException:  # no child may go on writing after the parent gave up (Ctrl-C too)
-        for process, reader, _ in children:
-            process.kill()
-            process.join()
-            reader.close()
+        for child in children:
+            if child is not None:
+                child.stop()
         raise
     return results
+
+
+def _fork_or_none(
+    work: Callable[[T], R],
+    chunk: T,
+    pack: Callable[[R], bytes] | None,
+    unpack: Callable[[bytes], R] | None,
+) -> Forked[T, R] | None:
+    """A child doing ``work(chunk)``, or None when there is no process to spare (EAGAIN,
+    ENOMEM): the caller does it."""
+    try:
+        return Forked(work, chunk, pack, unpack)
+    except OSError:
+        return None
 
 
 class Forked(Generic[T, R]):
     """``work(arg)`` running in a forked child while this process goes on (only where
     :func:`can_fork` allows it).  :meth:`result` waits for it; a child that died has its work
-    redone here.  :meth:`stop` kills it when its result is no longer wanted."""
+    redone here.  :meth:`stop` kills it when its result is no longer wanted.  The result
+    travels pickled, or as ``pack`` makes it (e.g. marshal, several times faster for plain
+    data) and ``unpack`` reads it."""
 
-    def __init__(self, work: Callable[[T], R], arg: T) -> None:
-        import multiprocessing  # ~10 ms, only when something runs beside the build
-
-        context = multiprocessing.get_context("fork")
-        self._work, self._arg = work, arg
-        self._reader, writer = context.Pipe(duplex=False)
-        self._process = context.Process(
-            target=_child, args=(work, arg, writer, os.getpid(), None), daemon=True
-        )
-        self._process.start()
-        writer.close()
+    def __init__(
+        self,
+        work: Callable[[T], R],
+        arg: T,
+        pack: Callable[[R], bytes] | None = None,
+        unpack: Callable[[bytes], R] | None = None,
+    ) -> None:
+        self._work, self._arg, self._unpack = work, arg, unpack
+        self._reader, writer = os.pipe()
+        parent = os.getpid()
+        pid = os.fork()
+        if pid == 0:  # the child: it never returns from here
+            os.close(self._reader)
+            _child(lambda: work(arg), writer, parent, pack)
+        os.close(writer)
+        self.pid = pid
         self._done = False
+
+    def ready(self) -> bool:
+        """Whether :meth:`result` would not wait: the child answered or died."""
+        return not self._done and bool(select.select([self._reader], [], [], 0)[0])
 
     def result(self) -> R:
         """The child's result (waiting for it), or the work done here if the child died.  A
@@ -118,29 +123,30 @@ class Forked(Generic[T, R]):
             raise RuntimeError("the result of a forked work is taken once")
         self._done = True
         try:
-            answer = self._reader.recv()
-        except (EOFError, OSError):
-            answer = _DIED
+            with open(self._reader, "rb") as pipe:
+                answer = pipe.read()
         except BaseException:  # interrupted while waiting: the child must not go on alone
-            self._process.kill()
+            _kill(self.pid)
             raise
         finally:
-            self._reader.close()
-            self._process.join()
-        if answer is _DIED:
+            _reap(self.pid)
+        kind, payload = answer[:1], answer[1:]
+        if kind == _CONTENT_ERROR:
+            raise ContentError(pickle.loads(payload))
+        if kind != _RESULT:  # it died before answering
             return self._work(self._arg)
-        if isinstance(answer, Diagnostic):
-            raise ContentError(answer)
-        return answer  # type: ignore[no-any-return]
+        if self._unpack is not None:
+            return self._unpack(payload)
+        return pickle.loads(payload)  # type: ignore[no-any-return]
 
     def stop(self) -> None:
         """Kill the child (if its result was not taken) and wait for it: nothing of a build
         that gave up may go on running."""
         if not self._done:
             self._done = True
-            self._process.kill()
-            self._process.join()
-            self._reader.close()
+            _kill(self.pid)
+            _reap(self.pid)
+            os.close(self._reader)
 
 
 def die_with(parent: int) -> None:
@@ -156,19 +162,32 @@ def die_with(parent: int) -> None:
 
 
 def _child(
-    work: Callable[[T], R],
-    chunk: T,
-    writer: Connection,
-    parent: int,
-    pack: Callable[[R], bytes] | None,
+    work: Callable[[], R], writer: int, parent: int, pack: Callable[[R], bytes] | None
 ) -> None:
-    die_with(parent)
+    """Run in the forked child: do the work, write the answer, and end without running
+    anything of the parent's on the way out (``os._exit``: no atexit handlers, no flushing of
+    output the parent buffered)."""
+    answer = b""
     try:
-        result = work(chunk)
-        writer.send(pack(result) if pack is not None else result)
+        die_with(parent)
+        result = work()
+        answer = _RESULT + (pack(result) if pack is not None else pickle.dumps(result))
     except ContentError as exc:  # the parent reports it like its own
-        writer.send(exc.diagnostic)
-    except KeyboardInterrupt:  # Ctrl-C reaches the whole group; the parent reports it
+        answer = _CONTENT_ERROR + pickle.dumps(exc.diagnostic)
+    except BaseException:  # Ctrl-C, or a failure the parent meets again redoing the work
         pass
+    try:
+        with open(writer, "wb") as pipe:
+            pipe.write(answer)
     finally:
-        writer.close()
+        os._exit(0)
+
+
+def _kill(pid: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
+
+
+def _reap(pid: int) -> None:
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, 0)

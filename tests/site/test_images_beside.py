@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import io
 import json
-import multiprocessing
+import os
 import time
 from pathlib import Path
 
@@ -23,6 +23,7 @@ from tests.site.test_output_folder import snapshot
 from tests.site.test_staging import staging_folders
 
 IMAGE = "assets/img/alpha.png"
+Children = list[processes.Forked[object, object]]
 
 
 @pytest.fixture(autouse=True)
@@ -32,17 +33,20 @@ def two_cores(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def started(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The names of the works started beside the build."""
-    names: list[str] = []
-    real = processes.Forked.__init__
+def started(monkeypatch: pytest.MonkeyPatch) -> Children:
+    """The children started beside the build (not those a build in place forks to make its
+    images first)."""
+    children: Children = []
+    real = images.ImageStore._start
 
-    def spy(self: processes.Forked[object, object], work: object, arg: object) -> None:
-        names.append(getattr(work, "__name__", "?"))
-        real(self, work, arg)  # type: ignore[arg-type]
+    def spy(self: images.ImageStore, jobs: dict[str, str], workers: int) -> bool:
+        began = real(self, jobs, workers)
+        if began:
+            children.extend(self._pending)  # type: ignore[arg-type]
+        return began
 
-    monkeypatch.setattr(processes.Forked, "__init__", spy)
-    return names
+    monkeypatch.setattr(images.ImageStore, "_start", spy)
+    return children
 
 
 def _retried_and_in_place(
@@ -103,13 +107,13 @@ def _in_place(root: Path, out: Path) -> build.BuildResult:
 
 
 def test_a_first_build_makes_images_beside_and_equals_one_that_made_them_first(
-    tmp_path: Path, started: list[str]
+    tmp_path: Path, started: Children
 ) -> None:
     first_root, other_root = _twin_sites(tmp_path)
     first = build_site(first_root, tmp_path / "first")
-    assert started == ["_make_share", "_make_share"]  # one child a core
+    assert len(started) == 2  # one child a core
     other = _in_place(other_root, tmp_path / "other")
-    assert started == ["_make_share", "_make_share"]  # the build in place made them first
+    assert len(started) == 2  # the build in place made them first
 
     assert first.ok and other.ok
     assert first.images_made == other.images_made == 2
@@ -117,11 +121,11 @@ def test_a_first_build_makes_images_beside_and_equals_one_that_made_them_first(
     assert any(rel.endswith(".webp") for rel in snapshot(tmp_path / "first"))
 
 
-def test_a_rebuild_reuses_the_variants_made_beside(tmp_path: Path, started: list[str]) -> None:
+def test_a_rebuild_reuses_the_variants_made_beside(tmp_path: Path, started: Children) -> None:
     root = sites.make_site(tmp_path / "site")
     build_site(root, tmp_path / "out")
     again = build_site(root, tmp_path / "again")
-    assert started == ["_make_share"]
+    assert len(started) == 1
     assert (again.images_made, again.images_reused) == (0, 1)
     assert snapshot(tmp_path / "out") == snapshot(tmp_path / "again")
 
@@ -160,7 +164,7 @@ def test_pixels_unreadable_behind_a_good_header_get_the_build_made_again(
 
 
 def test_a_build_that_fails_stops_the_images_made_beside(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, started: list[str]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, started: Children
 ) -> None:
     root = sites.make_site(tmp_path / "site")
     (root / "_polyfolio" / "templates").mkdir(parents=True)
@@ -173,9 +177,11 @@ def test_a_build_that_fails_stops_the_images_made_beside(
     monkeypatch.setattr(images, "_make_share", _make_share)
     monkeypatch.setattr(images, "settled", lambda stamp, taken: True)  # an image written long ago
     result = build_site(root, tmp_path / "out")
-    assert started == ["_make_share"]
+    assert len(started) == 1
     assert not result.ok
-    assert multiprocessing.active_children() == []
+    for child in started:  # killed and waited for
+        with pytest.raises(ChildProcessError):
+            os.waitpid(child.pid, os.WNOHANG)
     assert not (tmp_path / "out").exists()
     # The source hashes found are kept: the next build need not read the image again.
     index = json.loads((root / ".polyfolio" / "cache" / "images" / "index.json").read_text())
@@ -187,10 +193,10 @@ def test_a_child_that_cannot_be_forked_leaves_the_images_to_be_made_first(
 ) -> None:
     first_root, other_root = _twin_sites(tmp_path)
 
-    def no_process(self: object, work: object, arg: object) -> None:
+    def no_process() -> int:
         raise BlockingIOError(11, "Resource temporarily unavailable")
 
-    monkeypatch.setattr(processes.Forked, "__init__", no_process)
+    monkeypatch.setattr(processes.os, "fork", no_process)
     first = build_site(first_root, tmp_path / "first")
     _in_place(other_root, tmp_path / "other")
     assert first.ok and first.images_made == 2
