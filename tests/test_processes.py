@@ -10,8 +10,9 @@ from collections.abc import Iterator
 
 import pytest
 
+from polyfolio import processes
 from polyfolio.diagnostics import ContentError, Location, error
-from polyfolio.processes import Forked, run_forked
+from polyfolio.processes import Forked, run_forked, run_shared
 
 
 def _square(n: int) -> tuple[int, int]:
@@ -164,3 +165,69 @@ def test_ready_tells_whether_the_answer_is_in() -> None:
 def test_a_result_may_travel_as_its_own_bytes() -> None:
     forked = Forked(_square, 5, pack=lambda r: f"{r[0]}".encode(), unpack=lambda b: (int(b), 0))
     assert forked.result() == (25, 0)
+
+
+@pytest.fixture
+def two_cores(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(processes, "usable_cores", lambda: 2)
+
+
+def _done_by(taken: Iterator[float]) -> list[tuple[float, int]]:
+    """Each batch (a number of seconds to work) with the process that did it."""
+    done = []
+    for seconds in taken:
+        time.sleep(seconds)
+        done.append((seconds, os.getpid()))
+    return done
+
+
+@pytest.mark.usefixtures("two_cores")
+def test_shared_batches_are_each_done_once_by_whichever_process_is_free() -> None:
+    batches = [0.3] + [0.005 + n / 1e6 for n in range(1, 21)]  # one slow batch, twenty quick
+    results = run_shared(_done_by, batches)
+    assert len(results) == 2
+    done = [pair for result in results for pair in result]
+    assert sorted(seconds for seconds, _ in done) == sorted(batches)
+    slow_pid = next(pid for seconds, pid in done if seconds == 0.3)
+    quick_by_other = [seconds for seconds, pid in done if pid != slow_pid]
+    assert len(quick_by_other) >= 15  # the other process took the quick ones meanwhile
+
+
+def _dies_after_one(taken: Iterator[int], parent: int) -> list[int]:
+    done = []
+    for batch in taken:
+        if os.getpid() != parent and done:
+            os._exit(3)  # with a batch taken and not answered
+        time.sleep(0.01)
+        done.append(batch)
+    return done
+
+
+@pytest.mark.usefixtures("two_cores")
+def test_the_batches_a_dead_child_took_are_done_here() -> None:
+    parent = os.getpid()
+    results = run_shared(lambda taken: _dies_after_one(taken, parent), list(range(30)))
+    assert sorted(batch for result in results for batch in result) == list(range(30))
+
+
+@pytest.mark.usefixtures("two_cores")
+def test_meanwhile_runs_here_before_this_process_takes_a_batch() -> None:
+    events: list[str] = []
+
+    def note(taken: Iterator[int]) -> list[int]:
+        batches = list(taken)
+        events.append(f"{os.getpid()} took {len(batches)}")
+        return batches
+
+    def meanwhile() -> None:
+        time.sleep(0.2)  # long enough for the child to take every batch
+        events.append("meanwhile")
+
+    results = run_shared(note, list(range(5)), meanwhile=meanwhile)
+    assert events == ["meanwhile", f"{os.getpid()} took 0"]
+    assert sorted(batch for result in results for batch in result) == list(range(5))
+
+
+def test_more_batches_than_a_queue_holds_are_refused() -> None:
+    with pytest.raises(ValueError, match="at most"):
+        run_shared(list, list(range(processes.MAX_BATCHES + 1)))

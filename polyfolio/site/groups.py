@@ -10,11 +10,11 @@ results (output keys, cache entries, diagnostics).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from polyfolio.diagnostics import Diagnostic
-from polyfolio.processes import can_fork, run_forked
+from polyfolio.processes import MAX_BATCHES, can_fork, run_shared
 from polyfolio.site import pages, views
 from polyfolio.site.body import BodyRenderer
 from polyfolio.site.cache import GroupEntry, PageCache, as_tuples
@@ -24,6 +24,7 @@ from polyfolio.site.sitefiles import SiteFile
 
 # Below this many groups to render, a second process costs more than it saves.
 PARALLEL_THRESHOLD = 64
+BATCH_GROUPS = 32  # groups a worker takes at a time (at least)
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,15 +129,15 @@ def render_groups(
     todo: Mapping[str, str],
     site_files: Mapping[str, SiteFile] | None = None,
 ) -> ChunkResult:
-    """Render and write the groups (``page_id`` → key) and the site-wide files given; in two
-    processes of about equal work when worth it and safe to fork."""
+    """Render and write the groups (``page_id`` → key) and the site-wide files given; in a
+    process per core, taking batches as they are free, when worth it and safe to fork."""
     groups = list(todo.items())
     files = list((site_files or {}).items())
     if len(groups) < PARALLEL_THRESHOLD or not can_fork():
-        return _render_chunk(job, output, Chunk(groups, files))
-    chunks = _share_out(job, groups, files)
-    job.ctx.theme.load_all()  # once, shared by the forked worker
-    results = run_forked(lambda chunk: _render_chunk(job, output, chunk), chunks)
+        return _render_chunks(job, output, iter([Chunk(groups, files)]))
+    job.ctx.theme.load_all()  # once, shared by the forked workers
+    batches = _batches(groups, files)
+    results = run_shared(lambda chunks: _render_chunks(job, output, chunks), batches)
     merged = ChunkResult()
     for result in results:
         merged.entries.update(result.entries)
@@ -156,32 +157,29 @@ class Chunk:
     files: list[tuple[str, SiteFile]]
 
 
-def _share_out(
-    job: GroupJob, groups: list[tuple[str, str]], files: list[tuple[str, SiteFile]]
-) -> list[Chunk]:
-    """Two chunks of about equal cost (in item pages): the site-wide files go to the second,
-    then each group to the lighter one."""
-    chunks = [Chunk([], []), Chunk([], files)]
-    costs = [0.0, sum(file.cost for _, file in files)]
-    for page_id, key in groups:
-        lighter = 0 if costs[0] <= costs[1] else 1
-        chunks[lighter].groups.append((page_id, key))
-        costs[lighter] += len(job.ctx.plan.pages[page_id])
-    return chunks
+def _batches(groups: list[tuple[str, str]], files: list[tuple[str, SiteFile]]) -> list[Chunk]:
+    """The site-wide files (the homes hold every card: the costliest pages), then the groups in
+    batches small enough that the process taking the last one does not keep the others
+    waiting long (~30 ms each), and few enough to queue (:data:`MAX_BATCHES`)."""
+    size = max(BATCH_GROUPS, -(-len(groups) // (MAX_BATCHES - 1)))
+    return [Chunk([], files)] + [
+        Chunk(groups[start : start + size], []) for start in range(0, len(groups), size)
+    ]
 
 
-def _render_chunk(job: GroupJob, output: OutputFolder, chunk: Chunk) -> ChunkResult:
+def _render_chunks(job: GroupJob, output: OutputFolder, chunks: Iterator[Chunk]) -> ChunkResult:
     sink = output.child()
     result = ChunkResult()
     rendered_before = job.bodies.rendered  # a forked child starts from its parent's count
-    for rel, file in chunk.files:
-        sink.write(rel, file.make().encode(), file.key)
-    for page_id, group in chunk.groups:
-        files, problems = render_group(job, page_id)
-        keys = {rel: content_key(data) for rel, data in files.items()}
-        for rel, data in files.items():
-            sink.write(rel, data, keys[rel])
-        result.entries[page_id] = group_entry(job, page_id, group, keys, problems)
+    for chunk in chunks:
+        for rel, file in chunk.files:
+            sink.write(rel, file.make().encode(), file.key)
+        for page_id, group in chunk.groups:
+            files, problems = render_group(job, page_id)
+            keys = {rel: content_key(data) for rel, data in files.items()}
+            for rel, data in files.items():
+                sink.write(rel, data, keys[rel])
+            result.entries[page_id] = group_entry(job, page_id, group, keys, problems)
     result.files = sink.current
     result.bodies_rendered = job.bodies.rendered - rendered_before
     result.written, result.unchanged, result.conflicts = (

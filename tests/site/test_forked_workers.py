@@ -24,7 +24,7 @@ def test_a_first_build_prepares_everything_workers_share_before_forking(
     files = max(2 * (PARALLEL_THRESHOLD + 40), readahead.PARALLEL_THRESHOLD + 100)
     site = generate_site(tmp_path / "site", files)
     events: list[str] = []
-    real_import, real_load, real_fork = build._import_renderers, Theme.load_all, groups.run_forked
+    real_import, real_load, real_fork = build._import_renderers, Theme.load_all, groups.run_shared
 
     def import_renderers() -> None:
         events.append("import")
@@ -34,12 +34,12 @@ def test_a_first_build_prepares_everything_workers_share_before_forking(
         events.append("templates")
         real_load(self)
 
-    def run_forked(*args: object, **kwargs: object) -> object:
+    def run_shared(*args: object, **kwargs: object) -> object:
         events.append("render")
         return real_fork(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(build, "_import_renderers", import_renderers)
     monkeypatch.setattr(Theme, "load_all", load_all)
-    monkeypatch.setattr(groups, "run_forked", run_forked)
+    monkeypatch.setattr(groups, "run_shared", run_shared)
     assert build_site(site, tmp_path / "out").ok
     assert events == ["import", "templates", "render"]
