@@ -2,8 +2,9 @@
 
 A first build of a 4,000-item site spends ~0.5 s reading files, hashing them and parsing their
 front matter, one after the other, while the second core waits.  When many files need it,
-forked children share them with this process, batch by batch, and send back what they found (the bytes too: the build needs
-them again for the bodies, and passing 12 MB through a pipe costs less than reading them twice).
+forked children share them with this process, batch by batch, and send back what they found
+(the bytes too: the build needs them again for the bodies, and passing 12 MB through a pipe
+costs less than reading them twice).
 Only what is certain is sent: a file that fails to read or parse is left to the ordinary path,
 which reports it at its line and column.
 """
