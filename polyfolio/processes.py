@@ -168,7 +168,12 @@ class Forked(Generic[T, R]):
         self._work, self._arg, self._unpack = work, arg, unpack
         self._reader, writer = os.pipe()
         parent = os.getpid()
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError:  # no process to spare (EAGAIN, ENOMEM): the pipe goes too
+            os.close(self._reader)
+            os.close(writer)
+            raise
         if pid == 0:  # the child: it never returns from here
             os.close(self._reader)
             _child(lambda: work(arg), writer, parent, pack)

@@ -231,3 +231,15 @@ def test_meanwhile_runs_here_before_this_process_takes_a_batch() -> None:
 def test_more_batches_than_a_queue_holds_are_refused() -> None:
     with pytest.raises(ValueError, match="at most"):
         run_shared(list, list(range(processes.MAX_BATCHES + 1)))
+
+
+def test_a_fork_that_fails_leaves_no_pipe_open(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_process() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", no_process)
+    before = set(os.listdir("/proc/self/fd"))
+    for _ in range(3):
+        with pytest.raises(BlockingIOError):
+            Forked(_square, 2)
+    assert set(os.listdir("/proc/self/fd")) == before
