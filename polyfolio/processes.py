@@ -19,7 +19,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from typing import Generic, TypeVar
+from typing import Generic, NoReturn, TypeVar
 
 from polyfolio.diagnostics import ContentError
 
@@ -27,9 +27,11 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 _PR_SET_PDEATHSIG = 1
-# The first byte of a child's answer: its result, or a content error it met.  A child that died
-# before answering sent nothing.
+# A child's answer: one byte saying what it is (its result, or a content error it met), the
+# length of what follows, then that.  A child that died before answering sent nothing, or less
+# than it said (killed while writing).
 _RESULT, _CONTENT_ERROR = b"R", b"E"
+_HEADER = 9  # the kind byte and an 8-byte length
 
 
 def can_fork() -> bool:
@@ -174,9 +176,12 @@ class Forked(Generic[T, R]):
             os.close(self._reader)
             os.close(writer)
             raise
-        if pid == 0:  # the child: it never returns from here
-            os.close(self._reader)
-            _child(lambda: work(arg), writer, parent, pack)
+        if pid == 0:  # the child: whatever happens, it never returns into the caller's code
+            try:
+                os.close(self._reader)
+                _child(lambda: work(arg), writer, parent, pack)
+            finally:
+                os._exit(1)
         os.close(writer)
         self.pid = pid
         self._done = False
@@ -199,7 +204,9 @@ class Forked(Generic[T, R]):
             raise
         finally:
             _reap(self.pid)
-        kind, payload = answer[:1], answer[1:]
+        kind, length, payload = answer[:1], answer[1:_HEADER], answer[_HEADER:]
+        if len(length) < _HEADER - 1 or int.from_bytes(length, "little") != len(payload):
+            kind = b""  # it died while answering: a truncated answer counts as none
         if kind == _CONTENT_ERROR:
             raise ContentError(pickle.loads(payload))
         if kind != _RESULT:  # it died before answering
@@ -232,7 +239,7 @@ def die_with(parent: int) -> None:
 
 def _child(
     work: Callable[[], R], writer: int, parent: int, pack: Callable[[R], bytes] | None
-) -> None:
+) -> NoReturn:
     """Run in the forked child: do the work, write the answer, and end without running
     anything of the parent's on the way out (``os._exit``: no atexit handlers, no flushing of
     output the parent buffered)."""
@@ -240,9 +247,9 @@ def _child(
     try:
         die_with(parent)
         result = work()
-        answer = _RESULT + (pack(result) if pack is not None else pickle.dumps(result))
+        answer = _answer(_RESULT, pack(result) if pack is not None else pickle.dumps(result))
     except ContentError as exc:  # the parent reports it like its own
-        answer = _CONTENT_ERROR + pickle.dumps(exc.diagnostic)
+        answer = _answer(_CONTENT_ERROR, pickle.dumps(exc.diagnostic))
     except BaseException:  # Ctrl-C, or a failure the parent meets again redoing the work
         pass
     try:
@@ -250,6 +257,10 @@ def _child(
             pipe.write(answer)
     finally:
         os._exit(0)
+
+
+def _answer(kind: bytes, payload: bytes) -> bytes:
+    return kind + len(payload).to_bytes(_HEADER - 1, "little") + payload
 
 
 def _kill(pid: int) -> None:

@@ -7,6 +7,7 @@ import os
 import signal
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -243,3 +244,33 @@ def test_a_fork_that_fails_leaves_no_pipe_open(monkeypatch: pytest.MonkeyPatch) 
         with pytest.raises(BlockingIOError):
             Forked(_square, 2)
     assert set(os.listdir("/proc/self/fd")) == before
+
+
+def test_an_answer_cut_short_counts_as_none(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = processes._answer
+    monkeypatch.setattr(processes, "_answer", lambda kind, payload: real(kind, payload)[:-3])
+    value, pid = Forked(_square, 6).result()  # the child's answer is truncated
+    assert (value, pid) == (36, os.getpid())  # so the work was done here
+
+
+def test_a_child_interrupted_before_its_work_never_returns_into_the_caller(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parent = os.getpid()
+    close = os.close
+
+    def interrupted_in_child(fd: int) -> None:
+        if os.getpid() != parent:  # Ctrl-C reaching the child right after the fork
+            raise KeyboardInterrupt
+        close(fd)
+
+    monkeypatch.setattr(os, "close", interrupted_in_child)
+    escaped = tmp_path / "escaped"
+    try:
+        forked = Forked(_square, 3)
+    finally:
+        if os.getpid() != parent:  # a child came back out here, into the caller's code
+            escaped.write_text("the child ran the caller's code")
+            os._exit(0)
+    assert forked.result() == (9, parent)
+    assert not escaped.exists()
