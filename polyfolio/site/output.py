@@ -76,13 +76,24 @@ class OutputFolder:
         self.conflicts: list[str] = []
         self.undeletable: dict[str, str] = {}
         self._dirs: dict[Path, bool] = {}  # folder → made by this build
+        self._planned: frozenset[str] = frozenset()
+        self._theirs: frozenset[str] = frozenset()  # planned new files found before writing
 
     def begin(self, planned: list[str]) -> None:
         """Record every path this build may write before writing any, so an interrupted build
-        leaves no file the next one does not know it owns."""
+        leaves no file the next one does not know it owns; note which of the new ones are
+        already there (the user's: never overwritten), before any process writes one."""
         claimed = dict(self.previous)
         for rel in planned:
             claimed.setdefault(rel, "")
+        self._planned = frozenset(planned)
+        if not self.fresh:  # a new staging folder holds nothing of the user's
+            root = str(self.root)
+            self._theirs = frozenset(
+                rel
+                for rel in self._planned - self.previous.keys()
+                if os.path.lexists(f"{root}/{rel}")
+            )
         self.root.mkdir(parents=True, exist_ok=True)
         if len(claimed) != len(self.previous) or not (self.root / MANIFEST).is_file():
             _write_manifest(self.root / MANIFEST, claimed, self.shown / MANIFEST)
@@ -96,6 +107,7 @@ class OutputFolder:
         other.current, other.written, other.unchanged, other.conflicts = {}, 0, 0, []
         other.undeletable = {}
         other._dirs = dict(self._dirs)
+        other._planned, other._theirs = self._planned, self._theirs
         return other
 
     def absorb(
@@ -154,8 +166,7 @@ class OutputFolder:
         except OSError as exc:
             where = Location(str((self.shown / rel).parent))
             raise ContentError(error(where, f"cannot make folder: {_reason(exc)}")) from None
-        # Only a folder made by this build is known to hold nothing of the user's.
-        if rel not in self.previous and not made_now and path.exists():
+        if self._users(rel, path, made_now):
             self.conflicts.append(rel)  # a file of the user's: never overwritten
             return
         self.current[rel] = key
@@ -166,6 +177,17 @@ class OutputFolder:
                 error(Location(str(self.shown / rel)), f"cannot write: {_reason(exc)}")
             ) from None
         self.written += 1
+
+    def _users(self, rel: str, path: Path, made_now: bool) -> bool:
+        """Whether the file at ``rel`` is the user's: a planned new file found there before
+        anything was written (whichever process writes it, and a file another process of this
+        build wrote is not); an unplanned one found in a folder this process did not make.
+        Nothing in a new staging folder, nor a file our last build wrote, is."""
+        if self.fresh or rel in self.previous:
+            return False
+        if rel in self._planned:
+            return rel in self._theirs
+        return not made_now and path.exists()
 
     def _folder(self, folder: Path) -> bool:
         """Make sure ``folder`` exists; True when this build created it."""

@@ -4,6 +4,8 @@ own, ~40 ms), the imports while it waits for the child reading files."""
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,7 @@ from polyfolio.site import build, groups
 from polyfolio.site.build import build_site
 from polyfolio.site.groups import PARALLEL_THRESHOLD
 from polyfolio.site.theme import Theme
+from tests.site.test_output_folder import snapshot
 
 
 def test_a_first_build_prepares_everything_workers_share_before_forking(
@@ -43,3 +46,35 @@ def test_a_first_build_prepares_everything_workers_share_before_forking(
     monkeypatch.setattr(groups, "run_shared", run_shared)
     assert build_site(site, tmp_path / "out").ok
     assert events == ["import", "templates", "render"]
+
+
+@pytest.mark.parametrize("in_place", [False, True], ids=["new folder", "existing folder"])
+def test_a_render_worker_that_dies_midway_leaves_the_same_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, in_place: bool
+) -> None:
+    """The pages it wrote before dying are ours, not the user's: the parent renders its groups
+    again over them, and the output (manifest too) is a healthy build's."""
+    monkeypatch.setattr(processes, "usable_cores", lambda: 2)
+    site = generate_site(tmp_path / "site", 2 * (PARALLEL_THRESHOLD + 40))
+    healthy = tmp_path / "healthy"
+    assert build_site(site, healthy).ok
+    shutil.rmtree(site / ".polyfolio")  # the next build renders everything again
+    parent, rendered = os.getpid(), [0]
+    real = groups.render_group
+
+    def dies_in_child(job: groups.GroupJob, page_id: str) -> object:
+        files = real(job, page_id)
+        rendered[0] += 1
+        if os.getpid() != parent and rendered[0] > 40:
+            os._exit(9)  # killed after writing some pages (out of memory, say)
+        return files
+
+    monkeypatch.setattr(groups, "render_group", dies_in_child)
+    out = tmp_path / "out"
+    if in_place:
+        out.mkdir()
+    result = build_site(site, out)
+    assert result.ok, [str(d) for d in result.diagnostics]
+    assert snapshot(out) == snapshot(healthy)
+    monkeypatch.setattr(groups, "render_group", real)
+    assert build_site(site, out).ok
