@@ -32,6 +32,7 @@ _PR_SET_PDEATHSIG = 1
 # than it said (killed while writing).
 _RESULT, _CONTENT_ERROR = b"R", b"E"
 _HEADER = 9  # the kind byte and an 8-byte length
+_DEFERRED = {signal.SIGINT, signal.SIGTERM}  # held back while a child is forked
 
 
 def can_fork() -> bool:
@@ -93,6 +94,10 @@ def _fork_or_none(
 # and 1,024 four-byte numbers fit the smallest pipe Linux makes (one page, also PIPE_BUF).
 MAX_BATCHES = 1024
 _NUMBER = 4  # bytes of a batch number in the queue
+# The most processes :func:`run_shared` runs: each copies the pages of the parent's memory it
+# touches, so on a machine of many cores (or a container whose affinity mask is wide but whose
+# CPU quota is not) memory would grow faster than time shrinks.  Not measured past 2 cores.
+MAX_WORKERS = 8
 
 
 def run_shared(
@@ -111,7 +116,10 @@ def run_shared(
     (see :func:`run_forked`)."""
     if len(batches) > MAX_BATCHES:
         raise ValueError(f"{len(batches)} batches: at most {MAX_BATCHES}")
-    queue = _BatchQueue(len(batches))
+    try:
+        queue = _BatchQueue(len(batches))
+    except OSError:  # no descriptor to spare (EMFILE): all of it here
+        return [work(iter(batches))]
 
     def share(here: bool) -> tuple[list[int], R]:
         if here and meanwhile is not None:
@@ -119,7 +127,7 @@ def run_shared(
         taken: list[int] = []
         return taken, work(batches[n] for n in queue.take(taken))
 
-    workers = max(1, min(usable_cores(), len(batches)))
+    workers = max(1, min(usable_cores(), len(batches), MAX_WORKERS))
     try:
         shares = run_forked(share, [True] + [False] * (workers - 1), pack, unpack)
     finally:
@@ -170,14 +178,19 @@ class Forked(Generic[T, R]):
         self._work, self._arg, self._unpack = work, arg, unpack
         self._reader, writer = os.pipe()
         parent = os.getpid()
+        # Ctrl-C waits until each process is where it can take it: a KeyboardInterrupt raised
+        # in the child as the fork returns would run the caller's code there.
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, _DEFERRED)
         try:
             pid = os.fork()
         except OSError:  # no process to spare (EAGAIN, ENOMEM): the pipe goes too
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
             os.close(self._reader)
             os.close(writer)
             raise
         if pid == 0:  # the child: whatever happens, it never returns into the caller's code
             try:
+                signal.pthread_sigmask(signal.SIG_SETMASK, mask)
                 os.close(self._reader)
                 _child(lambda: work(arg), writer, parent, pack)
             finally:
@@ -185,10 +198,19 @@ class Forked(Generic[T, R]):
         os.close(writer)
         self.pid = pid
         self._done = False
+        try:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        except BaseException:  # interrupted meanwhile: the child must not go on alone
+            self.stop()
+            raise
 
     def ready(self) -> bool:
         """Whether :meth:`result` would not wait: the child answered or died."""
-        return not self._done and bool(select.select([self._reader], [], [], 0)[0])
+        if self._done:
+            return False
+        poll = select.poll()  # not select(), which takes no descriptor above 1023
+        poll.register(self._reader, select.POLLIN)
+        return bool(poll.poll(0))
 
     def result(self) -> R:
         """The child's result (waiting for it), or the work done here if the child died.  A

@@ -274,3 +274,48 @@ def test_a_child_interrupted_before_its_work_never_returns_into_the_caller(
             os._exit(0)
     assert forked.result() == (9, parent)
     assert not escaped.exists()
+
+
+def test_an_interrupt_as_the_fork_returns_stays_in_the_child(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parent = os.getpid()
+    fork = os.fork
+
+    def interrupted_fork() -> int:
+        pid = fork()
+        if pid == 0:
+            os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C landing as the child starts
+        return pid
+
+    monkeypatch.setattr(os, "fork", interrupted_fork)
+    escaped = tmp_path / "escaped"
+    try:
+        forked = Forked(_square, 4)
+    finally:
+        if os.getpid() != parent:  # a child came back out here, into the caller's code
+            escaped.write_text("the child ran the caller's code")
+            os._exit(0)
+    assert forked.result() == (16, parent)  # the child died of it: the work was done here
+    assert not escaped.exists()
+
+
+def test_run_shared_without_a_descriptor_for_its_queue_does_everything_here(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def no_pipe() -> tuple[int, int]:
+        raise OSError(24, "Too many open files")
+
+    monkeypatch.setattr(os, "pipe", no_pipe)
+    assert run_shared(list, [1, 2, 3]) == [[1, 2, 3]]
+
+
+def test_ready_takes_descriptors_above_1023() -> None:
+    forked = Forked(_square, 2)
+    high = os.dup2(forked._reader, 1500)
+    os.close(forked._reader)
+    forked._reader = high
+    deadline = time.monotonic() + 10
+    while not forked.ready() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert forked.result()[0] == 4
