@@ -265,21 +265,27 @@ def test_a_child_interrupted_before_its_work_never_returns_into_the_caller(
         close(fd)
 
     monkeypatch.setattr(os, "close", interrupted_in_child)
+    _square_done_here_by_a_child_that_stays_put(tmp_path, 3)
+
+
+def _square_done_here_by_a_child_that_stays_put(tmp_path: Path, n: int) -> None:
+    """``Forked(_square, n)`` whose child dies before its work: the work is done here, and the
+    child never comes back out into this code."""
+    parent = os.getpid()
     escaped = tmp_path / "escaped"
     try:
-        forked = Forked(_square, 3)
+        forked = Forked(_square, n)
     finally:
         if os.getpid() != parent:  # a child came back out here, into the caller's code
             escaped.write_text("the child ran the caller's code")
             os._exit(0)
-    assert forked.result() == (9, parent)
+    assert forked.result() == (n * n, parent)
     assert not escaped.exists()
 
 
 def test_an_interrupt_as_the_fork_returns_stays_in_the_child(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    parent = os.getpid()
     fork = os.fork
 
     def interrupted_fork() -> int:
@@ -289,15 +295,7 @@ def test_an_interrupt_as_the_fork_returns_stays_in_the_child(
         return pid
 
     monkeypatch.setattr(os, "fork", interrupted_fork)
-    escaped = tmp_path / "escaped"
-    try:
-        forked = Forked(_square, 4)
-    finally:
-        if os.getpid() != parent:  # a child came back out here, into the caller's code
-            escaped.write_text("the child ran the caller's code")
-            os._exit(0)
-    assert forked.result() == (16, parent)  # the child died of it: the work was done here
-    assert not escaped.exists()
+    _square_done_here_by_a_child_that_stays_put(tmp_path, 4)
 
 
 def test_run_shared_without_a_descriptor_for_its_queue_does_everything_here(
