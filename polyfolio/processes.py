@@ -5,8 +5,7 @@ compiled theme), which is what makes two processes pay off on two cores.  Every 
 its parent: a killed build must leave no process writing beside the next one.
 
 A child is a bare ``os.fork`` answering through a pipe, not a ``multiprocessing`` process:
-importing and setting that up costs ~13 ms, more than some of the work sent to a child (a
-rebuild's check of its last record takes ~30 ms), where a fork takes under 1 ms.
+importing and setting that up cost ~13 ms before the first child, where a fork takes under 1 ms.
 """
 
 from __future__ import annotations
@@ -119,6 +118,8 @@ def run_shared(
     try:
         queue = _BatchQueue(len(batches))
     except OSError:  # no descriptor to spare (EMFILE): all of it here
+        if meanwhile is not None:
+            meanwhile()
         return [work(iter(batches))]
 
     def share(here: bool) -> tuple[list[int], R]:
