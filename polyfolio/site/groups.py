@@ -102,12 +102,16 @@ def render_group(job: GroupJob, page_id: str) -> tuple[dict[str, bytes], list[Di
 
 def reuse_cached(
     job: GroupJob, cache: PageCache, output: OutputFolder, page_ids: Sequence[str]
-) -> tuple[dict[str, str], list[Diagnostic]]:
+) -> tuple[dict[str, str | None], list[Diagnostic]]:
     """Keep the groups whose cached files are still in place; return the rest to render
-    (``page_id`` → group key)."""
-    todo: dict[str, str] = {}
+    (``page_id`` → group key, or None for a group the cache has no entry for: its key is made
+    where it is rendered, so a first build hashes its groups in every process, not only here)."""
+    todo: dict[str, str | None] = {}
     problems: list[Diagnostic] = []
     for page_id in page_ids:
+        if page_id not in cache.entries:
+            todo[page_id] = None
+            continue
         key = group_key(job, page_id)
         entry = cache.hit(page_id, key)
         if entry is not None and all(output.has_unchanged(r, k) for r, k in entry.files.items()):
@@ -126,11 +130,12 @@ def reuse_cached(
 def render_groups(
     job: GroupJob,
     output: OutputFolder,
-    todo: Mapping[str, str],
+    todo: Mapping[str, str | None],
     site_files: Mapping[str, SiteFile] | None = None,
 ) -> ChunkResult:
-    """Render and write the groups (``page_id`` → key) and the site-wide files given; in a
-    process per core, taking batches as they are free, when worth it and safe to fork."""
+    """Render and write the groups (``page_id`` → key, None: not made yet) and the site-wide
+    files given; in a process per core, taking batches as they are free, when worth it and safe
+    to fork."""
     groups = list(todo.items())
     files = list((site_files or {}).items())
     if len(groups) < PARALLEL_THRESHOLD or not can_fork():
@@ -153,11 +158,13 @@ def render_groups(
 class Chunk:
     """One process's share: item groups (``page_id``, key) and site-wide files."""
 
-    groups: list[tuple[str, str]]
+    groups: list[tuple[str, str | None]]
     files: list[tuple[str, SiteFile]]
 
 
-def _batches(groups: list[tuple[str, str]], files: list[tuple[str, SiteFile]]) -> list[Chunk]:
+def _batches(
+    groups: list[tuple[str, str | None]], files: list[tuple[str, SiteFile]]
+) -> list[Chunk]:
     """The site-wide files (the homes hold every card: the costliest pages), then the groups in
     batches small enough that the process taking the last one does not keep the others
     waiting long (~30 ms each), and few enough to queue (:data:`MAX_BATCHES`)."""
@@ -179,7 +186,8 @@ def _render_chunks(job: GroupJob, output: OutputFolder, chunks: Iterator[Chunk])
             keys = {rel: content_key(data) for rel, data in files.items()}
             for rel, data in files.items():
                 sink.write(rel, data, keys[rel])
-            result.entries[page_id] = group_entry(job, page_id, group, keys, problems)
+            key = group if group is not None else group_key(job, page_id)
+            result.entries[page_id] = group_entry(job, page_id, key, keys, problems)
     result.files = sink.current
     result.bodies_rendered = job.bodies.rendered - rendered_before
     result.written, result.unchanged, result.conflicts = (

@@ -57,6 +57,7 @@ class ImagesNotAsPromised(Exception):
 def produce(
     site: Site,
     settings: BuildSettings,
+    theme: Theme,
     output: OutputFolder,
     store: ImageStore,
     report: Report,
@@ -69,7 +70,7 @@ def produce(
     # Decide every page, then gather what pages are made of: context, images.
     plan, problems = plan_site(site, settings)
     report.extend(problems)
-    ctx = _render_context(site, plan, settings, report)
+    ctx = _render_context(site, plan, settings, theme, report)
     cache = PageCache.open(root / CACHE_DIR)
     # Only collection files changed since the last build: look only at the groups they touch.
     scope = narrow(site, plan, ctx.key, cache, output, since.last)
@@ -182,7 +183,7 @@ def _item_paths(ctx: RenderContext) -> list[str]:
 
 
 def _render_context(
-    site: Site, plan: SitePlan, settings: BuildSettings, report: Report
+    site: Site, plan: SitePlan, settings: BuildSettings, theme: Theme, report: Report
 ) -> RenderContext:
     config = site.config
     codes = config.codes
@@ -209,7 +210,6 @@ def _render_context(
         collection=config.collection,
     )
     languages = {lang: views.Language(lang, codes.to_bcp47(lang), codes) for lang in plan.languages}
-    theme = Theme(site.root)
     report.extend(theme.retired_overrides())
     made_by = (theme.version, *map(_library_stamp, RENDERING_LIBRARIES))
     key = hashlib.blake2b(

@@ -1,6 +1,6 @@
 """What forked workers share: the libraries pages and images are made with are imported, and
 every template compiled, in the parent before it forks (each worker would otherwise pay for its
-own, ~40 ms), the imports while it waits for the child reading files."""
+own, ~40 ms), both while a second process reads files."""
 
 from __future__ import annotations
 
@@ -20,18 +20,27 @@ from polyfolio.site.theme import Theme
 from tests.site.test_output_folder import snapshot
 
 
-def test_a_first_build_prepares_everything_workers_share_before_forking(
+def test_a_first_build_prepares_everything_workers_share_while_reading(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(processes, "usable_cores", lambda: 2)
     files = max(2 * (PARALLEL_THRESHOLD + 40), readahead.PARALLEL_THRESHOLD + 100)
     site = generate_site(tmp_path / "site", files)
     events: list[str] = []
-    real_import, real_load, real_fork = build._import_renderers, Theme.load_all, groups.run_shared
+    real_read, real_import = readahead.run_shared, build.importlib.import_module
+    real_load, real_fork = Theme.load_all, groups.run_shared
 
-    def import_renderers() -> None:
-        events.append("import")
-        real_import()
+    def read(*args: object, **kwargs: object) -> object:
+        events.append("read")
+        try:
+            return real_read(*args, **kwargs)  # type: ignore[arg-type]
+        finally:
+            events.append("read done")
+
+    def import_module(name: str) -> object:
+        if not events or events[-1] != "import":
+            events.append("import")
+        return real_import(name)
 
     def load_all(self: Theme) -> None:
         events.append("templates")
@@ -41,11 +50,30 @@ def test_a_first_build_prepares_everything_workers_share_before_forking(
         events.append("render")
         return real_fork(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(build, "_import_renderers", import_renderers)
+    monkeypatch.setattr(readahead, "run_shared", read)
+    monkeypatch.setattr(build.importlib, "import_module", import_module)
     monkeypatch.setattr(Theme, "load_all", load_all)
     monkeypatch.setattr(groups, "run_shared", run_shared)
     assert build_site(site, tmp_path / "out").ok
-    assert events == ["import", "templates", "render"]
+    # Made while reading; render_groups asks again (it also runs when nothing was read).
+    assert events == ["read", "import", "templates", "read done", "templates", "render"]
+
+
+def test_a_broken_template_found_while_reading_is_reported_at_its_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(processes, "usable_cores", lambda: 2)
+    site = generate_site(tmp_path / "site", readahead.PARALLEL_THRESHOLD + 100)
+    override = site / "_polyfolio" / "templates" / "item.html"
+    override.parent.mkdir(parents=True)
+    override.write_text(
+        "{% extends 'base.html' %}\n{% block main %}\n{{ oops( }}\n{% endblock %}\n"
+    )
+    result = build_site(site, tmp_path / "out")
+    assert not result.ok
+    assert [str(d.location) for d in result.diagnostics if "template error" in d.message] == [
+        "_polyfolio/templates/item.html:3:1"
+    ]
 
 
 @pytest.mark.parametrize("in_place", [False, True], ids=["new folder", "existing folder"])
