@@ -15,6 +15,7 @@ from typing import NoReturn
 
 import click
 
+from polyfolio import collector
 from polyfolio.diagnostics import ContentError, Diagnostic
 
 EXIT_OK = 0
@@ -150,17 +151,19 @@ def check(site: Path) -> int:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder.")
 def build(site: Path, out: Path | None) -> int:
     """Build the static site (default SITE/_site)."""
-    # The build itself is imported only when something changed (~0.1 s of imports).
-    from polyfolio.site.freshness import Watch
-    from polyfolio.site.result import DEFAULT_OUT
+    # The build itself is imported only when something changed (~0.1 s of imports), and the
+    # imports are not collected (the build collects as it sees fit).
+    with collector.uncollected():
+        from polyfolio.site.freshness import Watch
+        from polyfolio.site.result import DEFAULT_OUT
 
-    root = site.resolve()
-    watch = Watch(root, out or root / DEFAULT_OUT)
-    result = watch.reuse()
+        root = site.resolve()
+        watch = Watch(root, out or root / DEFAULT_OUT)
+        result = watch.reuse()
+        if result is None:
+            from polyfolio.site.build import build_site
+            from polyfolio.site.output import OutputRefused
     if result is None:
-        from polyfolio.site.build import build_site
-        from polyfolio.site.output import OutputRefused
-
         try:
             result = build_site(site, out, watch)
         except OutputRefused as exc:

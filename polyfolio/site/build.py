@@ -11,13 +11,12 @@ diagnostics rather than stopping at the first; only an unsafe output folder
 from __future__ import annotations
 
 import contextlib
-import gc
 import importlib
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
+from polyfolio import collector
 from polyfolio.content.assets import ASSETS_DIR
 from polyfolio.content.cache import CACHE_DIR
 from polyfolio.content.site import Site, load_site
@@ -32,8 +31,9 @@ from polyfolio.site.theme import OVERRIDES, Theme
 
 # What making the output needs, imported while a second process reads files (else after
 # loading; each forked worker would import the libraries on its own).
+PRODUCE = "polyfolio.site.produce"
 RENDERERS = (
-    "polyfolio.site.produce",
+    PRODUCE,
     "jinja2",
     "polyfolio.site.markdown",
     *(f"PIL.{n}" for n in ("Image", "JpegImagePlugin", "PngImagePlugin", "WebPImagePlugin")),
@@ -44,7 +44,7 @@ def build_site(root: Path, out: Path | None = None, watch: Watch | None = None) 
     """Build ``root`` into ``out`` (default ``root/_site``); raises OutputRefused for an unsafe
     output folder before anything is written.  When nothing changed since the last build, its
     result stands (:mod:`polyfolio.site.freshness`; ``watch``: that check, made by the caller)."""
-    with _long_lived_objects():
+    with collector.long_lived_objects():
         return _build_site(root, out, watch)
 
 
@@ -57,8 +57,9 @@ def _build_site(root: Path, out: Path | None, watch: Watch | None) -> BuildResul
         return reused
     theme = Theme(root)
     try:
-        with _no_collection():  # the loaded site lives as long as the build
+        with collector.uncollected():  # the loaded site lives as long as the build
             site = load_site(root, watch.listing, meanwhile=partial(_prepare_renderers, theme))
+            importlib.import_module(PRODUCE)  # when no second process read files
         settings = build_settings(site.config)
     except ContentError as exc:
         return BuildResult(out=out or root / DEFAULT_OUT, diagnostics=[exc.diagnostic])
@@ -114,38 +115,6 @@ def _build_into(
         return BuildResult(out=out_dir, diagnostics=list(report.sorted()))
     except ImagesNotAsPromised:  # the staging folder is gone; the caller builds again
         return None
-
-
-@contextlib.contextmanager
-def _long_lived_objects() -> Iterator[None]:
-    """A build makes thousands of objects that live until it ends (items, views, keys): the
-    cyclic collector scanning them again and again cost ~15 ms of a no-change rebuild and ~40 ms
-    when one item changed.  Collect young objects less often (rendering does make cycles, which
-    a worker left uncollected pays for in fresh pages); restored at the end, so a long-running
-    dev server collects everything as usual (:func:`_no_collection` froze the loaded site)."""
-    thresholds = gc.get_threshold()
-    gc.set_threshold(max(thresholds[0], 20_000), *thresholds[1:])
-    try:
-        yield
-    finally:
-        gc.unfreeze()
-        gc.set_threshold(*thresholds)
-
-
-@contextlib.contextmanager
-def _no_collection() -> Iterator[None]:
-    """No cyclic collection while loading: it makes no cycles, only objects that live as long
-    as the build (a one-item rebuild's two collections there scanned all 4,000 items, ~7 ms),
-    nor in the children reading files.  What it made is then frozen: no later collection scans
-    it, and forked workers keep the pages holding it shared."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if enabled:
-            gc.enable()
 
 
 @dataclass(frozen=True, slots=True)
