@@ -135,13 +135,14 @@ def load_site(
     reading files (when there is one)."""
     root = root.resolve()
     config = load_config(root)
+    cache = FrontMatterCache.open(root)
+    stamps = StampStore.open(root / CACHE_DIR)
     if listing is None or listing.folder != config.collection_dir:
-        listing = list_collection(str(root), config.collection_dir)
+        # Without stamps to vouch for them, every file is read, and stat-ed then.
+        listing = list_collection(str(root), config.collection_dir, stats=bool(stamps.entries))
     taken = listing.taken_ns
     site = Site(root=root, config=config)
     languages = _language_candidates(config)
-    cache = FrontMatterCache.open(root)
-    stamps = StampStore.open(root / CACHE_DIR)
     files, site.outside_links = listing.files, listing.outside
     site.problems.extend(
         warning(Location(rel), "symlink leads outside the site; skipped")

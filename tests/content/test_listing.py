@@ -5,10 +5,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from polyfolio.content.listing import _suffix, collection_files
+from polyfolio.content import site as content_site
+from polyfolio.content.listing import Listing, _suffix, collection_files
+from polyfolio.content.stamps import stamp_of
 from tests.shared_data import write_site
 
 
@@ -32,3 +35,44 @@ def test_markdown_files_with_their_stats_sorted(tmp_path: Path) -> None:
     assert list(files) == ["_portfolio/b.MD", "_portfolio/gr/a.md"]
     assert [stat.st_size if stat else None for stat in files.values()] == [1, 2]
     assert outside == []
+
+
+def test_without_stats_the_same_files_and_no_fifo(tmp_path: Path) -> None:
+    root = write_site(tmp_path, {"_portfolio/b.md": "x", "_portfolio/gr/a.md": "xy"})
+    os.mkfifo(root / "_portfolio" / "pipe.md")  # reading it would wait for a writer forever
+    (root / "_portfolio" / "folder.md").mkdir()
+    (root / "_portfolio" / "gr" / "link.md").symlink_to(root / "_portfolio" / "b.md")
+    with_stats, _ = collection_files(str(root), "_portfolio")
+    without, outside = collection_files(str(root), "_portfolio", stats=False)
+    assert (
+        list(without)
+        == list(with_stats)
+        == [
+            "_portfolio/b.md",
+            "_portfolio/gr/a.md",
+            "_portfolio/gr/link.md",
+        ]
+    )
+    assert set(without.values()) == {None}
+    assert outside == []
+
+
+def test_a_first_load_stats_each_file_once_as_it_reads_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without stamps to vouch for files, the listing takes no stat (every file is read and
+    stat-ed then); the stamps kept are still every file's own."""
+    root = write_site(tmp_path, {"_portfolio/a.md": "---\ntitle: A\n---\nA\n"})
+    asked: list[bool] = []
+    real = content_site.list_collection
+
+    def listing(root: str, folder: str, stats: bool = True) -> Listing:
+        asked.append(stats)
+        return real(root, folder, stats)
+
+    monkeypatch.setattr(content_site, "list_collection", listing)
+    first = content_site.load_site(root)
+    path = root / "_portfolio" / "a.md"
+    assert first.stamps["_portfolio/a.md"][0] == stamp_of(path.stat())
+    content_site.load_site(root)
+    assert asked == [False, True]

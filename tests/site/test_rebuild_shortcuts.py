@@ -245,8 +245,8 @@ def test_an_item_edited_between_the_listing_and_the_read_ahead(
     the next build finds nothing changed and its output is still a cold build's."""
     list_collection = listing.list_collection
 
-    def edit_after_listing(root: str, folder: str) -> Listing:
-        found = list_collection(root, folder)
+    def edit_after_listing(root: str, folder: str, stats: bool = True) -> Listing:
+        found = list_collection(root, folder, stats)
         _append("_portfolio/beta.md", "\nWritten meanwhile.\n")(Path(root))
         return found
 
