@@ -57,6 +57,21 @@ def test_without_stats_the_same_files_and_no_fifo(tmp_path: Path) -> None:
     assert outside == []
 
 
+def test_a_dangling_symlink_is_listed_and_reported_on_a_first_load_too(tmp_path: Path) -> None:
+    """Found by review: without stats, ``is_file`` left a symlink to nothing out silently, so a
+    first build passed and the next, with nothing changed, reported it."""
+    root = write_site(tmp_path, {"_portfolio/a.md": "---\ntitle: A\n---\nA\n"})
+    (root / "_portfolio" / "dead.md").symlink_to(root / "_portfolio" / "missing.md")
+    with_stats, _ = collection_files(str(root), "_portfolio")
+    without, _ = collection_files(str(root), "_portfolio", stats=False)
+    assert list(without) == list(with_stats) == ["_portfolio/a.md", "_portfolio/dead.md"]
+    first = [str(d) for d in content_site.load_site(root).problems]
+    assert first == [str(d) for d in content_site.load_site(root).problems]
+    assert [d for d in first if "dead.md" in d] == [
+        "_portfolio/dead.md:1:1: error: cannot read: No such file or directory"
+    ]
+
+
 def test_a_first_load_stats_each_file_once_as_it_reads_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
