@@ -60,14 +60,14 @@ def collection_files(
         except OSError:
             continue
         for entry in entries:
-            if entry.is_dir():
+            if _is_folder(entry):
                 if not entry.is_symlink():
                     folders.append((entry.path, f"{rel_folder}/{entry.name}"))
                 continue
             if _suffix(entry.name) not in MARKDOWN_SUFFIXES:
                 continue
             rel = f"{rel_folder}/{entry.name}"
-            if entry.is_symlink() and not Path(entry.path).resolve().is_relative_to(root):
+            if entry.is_symlink() and _leads_outside(entry.path, root):
                 outside.append(rel)
                 continue
             # A FIFO, socket or device named like Markdown is no item: opening a FIFO to read
@@ -87,6 +87,22 @@ def collection_files(
             if S_ISREG(stat.st_mode):
                 found[rel] = stat if stats else None
     return dict(sorted(found.items())), sorted(outside)
+
+
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    """A folder, or a symlink to one.  A symlink that cannot be followed (a loop) is not: it is
+    listed like a file and reported when read."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def _leads_outside(path: str, root: str) -> bool:
+    try:
+        return not Path(path).resolve().is_relative_to(root)
+    except (OSError, RuntimeError):  # a loop (RuntimeError before Python 3.13): reported on read
+        return False
 
 
 def _suffix(name: str) -> str:

@@ -72,6 +72,18 @@ def test_a_dangling_symlink_is_listed_and_reported_on_a_first_load_too(tmp_path:
     ]
 
 
+def test_a_symlink_loop_is_reported_not_a_crash(tmp_path: Path) -> None:
+    """Found by review: listing followed the loop and raised ELOOP (an internal error)."""
+    root = write_site(tmp_path, {"_portfolio/a.md": "---\ntitle: A\n---\nA\n"})
+    (root / "_portfolio" / "loop.md").symlink_to("loop.md")
+    (root / "_portfolio" / "loops").symlink_to("loops")
+    for _ in range(2):  # a first load (no stamps, no stats) and a later one
+        problems = [str(d) for d in content_site.load_site(root).problems]
+        assert problems == [
+            "_portfolio/loop.md:1:1: error: cannot read: Too many levels of symbolic links"
+        ]
+
+
 def test_a_first_load_stats_each_file_once_as_it_reads_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
