@@ -38,6 +38,7 @@ from polyfolio.content.listing import Listing, list_collection
 from polyfolio.content.stamps import Stamp, now_ns, settled, stamp_of
 from polyfolio.diagnostics import Diagnostic, Level, Location
 from polyfolio.site.result import BuildResult
+from polyfolio.site.walk import tree
 
 if TYPE_CHECKING:
     from polyfolio.content.site import Site
@@ -208,31 +209,9 @@ def _input_paths(root: Path) -> Iterator[str]:
     """Every file and folder whose change could change the output, besides the collection and
     images: the site's inputs, polyfolio's code and theme, the library folders."""
     for name in SITE_INPUTS:
-        yield from _tree(os.path.join(root, name), follow=name in FOLLOWED)
-    yield from _tree(str(PACKAGE_DIR), skip=_NOT_CODE)
+        yield from tree(os.path.join(root, name), follow=name in FOLLOWED)
+    yield from tree(str(PACKAGE_DIR), skip=_NOT_CODE)
     yield from (os.path.abspath(entry) for entry in _library_path() if entry)
-
-
-def _tree(top: str, skip: frozenset[str] = frozenset(), follow: bool = False) -> Iterator[str]:
-    """``top`` itself (a file, a folder or absent) and everything under it, sorted, but the
-    folders named in ``skip``; ``follow``: into symlinked folders too, each real folder once
-    (a link loop ends)."""
-    yield top
-    seen: set[str] = set()
-    for folder, dirs, files in os.walk(top, followlinks=follow):
-        if follow and _seen_before(folder, seen):
-            dirs.clear()
-            continue
-        dirs[:] = sorted(d for d in dirs if d not in skip)
-        yield from (os.path.join(folder, name) for name in sorted(files))
-
-
-def _seen_before(folder: str, seen: set[str]) -> bool:
-    real = os.path.realpath(folder)
-    if real in seen:
-        return True
-    seen.add(real)
-    return False
 
 
 def _state(path: str, taken_ns: int) -> State:

@@ -9,6 +9,7 @@ are invalidated when any of it changes.
 from __future__ import annotations
 
 import hashlib
+import os
 import traceback
 from collections.abc import Mapping
 from functools import cached_property
@@ -16,10 +17,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from jinja2 import BytecodeCache, Environment, TemplateError
+    from jinja2 import BytecodeCache, Environment
 
 import polyfolio
 from polyfolio.diagnostics import ContentError, Diagnostic, Location, error, warning
+from polyfolio.site.walk import tree
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 BUILT_IN_TEMPLATES = PACKAGE_DIR / "templates"
@@ -94,6 +96,10 @@ class Theme:
             return self.env.get_template(name).render(**context)
         except TemplateError as exc:
             raise self._reported(exc, name) from None
+        except Exception as exc:  # e.g. {{ 1 // 0 }}: the template's fault when it failed there
+            if not _raised_by_template_code(exc):
+                raise
+            raise self._reported(exc, name) from None
 
     def load_all(self) -> None:
         """Load (compile) every template of the theme now, before work is forked: the workers
@@ -107,14 +113,15 @@ class Theme:
             except TemplateError as exc:
                 raise self._reported(exc, template.name) from None
 
-    def _reported(self, exc: TemplateError, name: str) -> ContentError:
-        from jinja2 import TemplateSyntaxError
+    def _reported(self, exc: Exception, name: str) -> ContentError:
+        from jinja2 import TemplateError, TemplateSyntaxError
 
         if isinstance(exc, TemplateSyntaxError):
             where = self._location(exc.filename or name, exc.lineno)
         else:
             where = self._failing_line(exc, name)
-        return ContentError(error(where, f"template error: {exc.message}"))
+        message = exc.message if isinstance(exc, TemplateError) else f"{type(exc).__name__}: {exc}"
+        return ContentError(error(where, f"template error: {message}"))
 
     def retired_overrides(self) -> list[Diagnostic]:
         """A warning at each override of a template no longer used: it would be ignored silently."""
@@ -156,10 +163,26 @@ class Theme:
 
     def _version(self) -> str:
         digest = hashlib.blake2b(polyfolio.__version__.encode(), digest_size=16)
-        sources = sorted(PACKAGE_DIR.glob("*.py"))
+        sources = [(path.name, path) for path in sorted(PACKAGE_DIR.glob("*.py"))]
         for folder in self.template_dirs:
-            sources += sorted(folder.glob("*")) if folder.is_dir() else []
-        for path in [*sources, *self.static_files.values()]:
-            digest.update(path.name.encode())
+            sources += _files_below(folder)  # templates may sit in subfolders ("partials/x.html")
+        sources += self.static_files.items()
+        for name, path in sources:
+            digest.update(name.encode())
             digest.update(path.read_bytes())
         return digest.hexdigest()
+
+
+def _files_below(folder: Path) -> list[tuple[str, Path]]:
+    """Every file under ``folder``, symlinked folders followed as the build's freshness check
+    follows them (Jinja2 opens them all the same), named by its path from ``folder``."""
+    paths = (Path(path) for path in tree(str(folder), follow=True))
+    return sorted((path.relative_to(folder).as_posix(), path) for path in paths if path.is_file())
+
+
+def _raised_by_template_code(exc: BaseException) -> bool:
+    """Whether the error was raised in a template's own code or in Jinja2's (a filter given the
+    wrong type, say), not in polyfolio's: a bug of ours stays an internal error."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    innermost = frames[-1].filename if frames else ""
+    return innermost.endswith(".html") or f"{os.sep}jinja2{os.sep}" in innermost

@@ -36,6 +36,15 @@ def _repaint(root: Path) -> None:
     Image.new("RGB", (640, 480), (200, 90, 40)).save(root / "assets" / "img" / "alpha.png")
 
 
+def _override_with_a_partial(root: Path) -> None:
+    """Templates may sit in subfolders: an override including one of its own."""
+    write("_polyfolio/templates/parts/title.html", '<h2 class="part">{{ item.title }}</h2>\n')(root)
+    write(
+        "_polyfolio/templates/item_content.html",
+        '<div class="parted">{% include "parts/title.html" %}{{ item.body }}</div>\n',
+    )(root)
+
+
 EDITS: dict[str, Edit] = {
     "edit a body": replace("_portfolio/alpha.md", "Client: Someone", "Client: Another"),
     "edit a title": replace("_portfolio/gr/alpha.md", "Θεραπεία Άλφα", "Νέος τίτλος"),
@@ -56,6 +65,10 @@ EDITS: dict[str, Edit] = {
         "_polyfolio/templates/item_content.html",
         '<div class="mine"><{{ heading }} class="item-title">{{ item.title }}</{{ heading }}>'
         "{{ item.body }}</div>\n",
+    ),
+    "override with a partial in a subfolder": _override_with_a_partial,
+    "edit the partial": write(
+        "_polyfolio/templates/parts/title.html", '<h2 class="part edited">{{ item.title }}</h2>\n'
     ),
     "add an asset": write("assets/docs/price-list.txt", "prices\n"),
     "change an asset": write("assets/docs/price-list.txt", "new prices\n"),

@@ -81,3 +81,37 @@ def test_load_all_reports_a_broken_override_at_its_line(tmp_path: Path) -> None:
     location = raised.value.diagnostic.location
     assert (location.path, location.line) == ("_polyfolio/templates/image.html", 2)
     assert "template error" in raised.value.diagnostic.message
+
+
+def test_an_error_in_an_overrides_own_code_is_reported_at_its_line(tmp_path: Path) -> None:
+    """Found by review: ``{{ 1 // 0 }}`` (or a filter given the wrong type) was an internal
+    error, with no file or line."""
+    write_site(
+        tmp_path,
+        {
+            "_polyfolio/templates/image.html": "<img>\n{{ 1 // 0 }}\n",
+            "_polyfolio/templates/parts/list.html": "<ul>\n\n{{ 5 | join }}\n",
+        },
+    )
+    theme = Theme(tmp_path)
+    for name, line, error in (
+        ("image.html", 2, "ZeroDivisionError"),
+        ("parts/list.html", 3, "TypeError"),
+    ):
+        with pytest.raises(ContentError) as raised:
+            theme.render(name)
+        location = raised.value.diagnostic.location
+        assert (location.path, location.line) == (f"_polyfolio/templates/{name}", line)
+        assert raised.value.diagnostic.message.startswith(f"template error: {error}: ")
+
+
+class _Broken:
+    @property
+    def boom(self) -> str:
+        raise RuntimeError("a bug of ours")
+
+
+def test_a_failure_in_polyfolios_own_code_stays_an_internal_error(tmp_path: Path) -> None:
+    write_site(tmp_path, {"_polyfolio/templates/image.html": "<img alt='{{ thing.boom }}'>\n"})
+    with pytest.raises(RuntimeError, match="a bug of ours"):
+        Theme(tmp_path).render("image.html", thing=_Broken())
