@@ -70,23 +70,26 @@ def collection_files(
             if entry.is_symlink() and _leads_outside(entry.path, root):
                 outside.append(rel)
                 continue
-            # A FIFO, socket or device named like Markdown is no item: opening a FIFO to read
-            # it waits for a writer, forever.
-            if not stats and not entry.is_symlink():  # the listing's type tells, no stat
-                try:
-                    if entry.is_file():
-                        found[rel] = None
-                except OSError:  # (a file system whose listing gives no type)
-                    found[rel] = None  # reported when read, as after a failed stat
-                continue
-            try:
-                stat = entry.stat()
-            except OSError:
-                found[rel] = None
-                continue
-            if S_ISREG(stat.st_mode):
-                found[rel] = stat if stats else None
+            is_item, stat = _item_file(entry, stats)
+            if is_item:
+                found[rel] = stat
     return dict(sorted(found.items())), sorted(outside)
+
+
+def _item_file(entry: os.DirEntry[str], stats: bool) -> tuple[bool, os.stat_result | None]:
+    """Whether a Markdown-named entry is an item, and its stat when asked for (None: not asked
+    for, or none to be had, which reading it reports).  A FIFO, socket or device is no item:
+    opening a FIFO to read it waits for a writer, forever."""
+    if not stats and not entry.is_symlink():  # the listing's type tells, no stat
+        try:
+            return entry.is_file(), None
+        except OSError:  # (a file system whose listing gives no type)
+            return True, None
+    try:
+        stat = entry.stat()
+    except OSError:
+        return True, None
+    return S_ISREG(stat.st_mode), stat if stats else None
 
 
 def _is_folder(entry: os.DirEntry[str]) -> bool:
