@@ -96,6 +96,8 @@ class Theme:
             return self.env.get_template(name).render(**context)
         except TemplateError as exc:
             raise self._reported(exc, name) from None
+        except UnicodeDecodeError:
+            raise self._undecodable(name) from None
         except Exception as exc:  # e.g. {{ 1 // 0 }}: the template's fault when it failed there
             if not _raised_by_template_code(exc):
                 raise
@@ -112,6 +114,8 @@ class Theme:
                 self.env.get_template(template.name)
             except TemplateError as exc:
                 raise self._reported(exc, template.name) from None
+            except UnicodeDecodeError:
+                raise self._undecodable(template.name) from None
 
     def _reported(self, exc: Exception, name: str) -> ContentError:
         from jinja2 import TemplateError, TemplateSyntaxError
@@ -122,6 +126,23 @@ class Theme:
             where = self._failing_line(exc, name)
         message = exc.message if isinstance(exc, TemplateError) else f"{type(exc).__name__}: {exc}"
         return ContentError(error(where, f"template error: {message}"))
+
+    def _undecodable(self, name: str) -> ContentError:
+        """A template Jinja2 could not read as UTF-8 (``name`` or one it includes): the first
+        such file of the theme, at its first undecodable byte."""
+        for folder in self.template_dirs:
+            for _, path in _files_below(folder):
+                data = path.read_bytes()
+                try:
+                    data.decode("utf-8")
+                except UnicodeDecodeError as bad:
+                    start = data.rfind(b"\n", 0, bad.start) + 1
+                    line = data.count(b"\n", 0, bad.start) + 1
+                    col = len(data[start : bad.start].decode("utf-8", "replace")) + 1
+                    where = self._location(str(path), line)
+                    message = "template is not UTF-8 text: save it as UTF-8"
+                    return ContentError(error(Location(where.path, line, col), message))
+        return ContentError(error(self._location(name, 1), "template is not UTF-8 text"))
 
     def retired_overrides(self) -> list[Diagnostic]:
         """A warning at each override of a template no longer used: it would be ignored silently."""

@@ -115,3 +115,21 @@ def test_a_failure_in_polyfolios_own_code_stays_an_internal_error(tmp_path: Path
     write_site(tmp_path, {"_polyfolio/templates/image.html": "<img alt='{{ thing.boom }}'>\n"})
     with pytest.raises(RuntimeError, match="a bug of ours"):
         Theme(tmp_path).render("image.html", thing=_Broken())
+
+
+@pytest.mark.parametrize("included", [True, False], ids=["included, rendered", "compiled ahead"])
+def test_a_template_saved_in_another_encoding_is_reported_where_it_stops_being_utf8(
+    tmp_path: Path, included: bool
+) -> None:
+    """Found by review: a Greek override saved as Windows-1253 was an internal error."""
+    folder = tmp_path / "_polyfolio" / "templates"
+    name = "parts/note.html" if included else "404.html"
+    (folder / name).parent.mkdir(parents=True)
+    (folder / name).write_bytes("<p>\n<b>Σημείωση</b>: Όλα\n".encode("cp1253"))
+    (folder / "image.html").write_text('{% include "parts/note.html" %}\n', "utf-8")
+    theme = Theme(tmp_path)
+    with pytest.raises(ContentError) as raised:
+        theme.render("image.html") if included else theme.load_all()
+    diagnostic = raised.value.diagnostic
+    assert str(diagnostic.location) == f"_polyfolio/templates/{name}:2:4"
+    assert diagnostic.message == "template is not UTF-8 text: save it as UTF-8"
