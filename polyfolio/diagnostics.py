@@ -7,8 +7,9 @@ together (up to a cap) instead of dying on the first one.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from enum import StrEnum
+
+from msgspec import Struct, field
 
 
 class Level(StrEnum):
@@ -16,8 +17,7 @@ class Level(StrEnum):
     WARNING = "warning"
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class Location:
+class Location(Struct, frozen=True, order=True):
     """A place in a site file; ``line`` and ``col`` are 1-based, as editors show them."""
 
     path: str
@@ -28,8 +28,7 @@ class Location:
         return f"{self.path}:{self.line}:{self.col}"
 
 
-@dataclass(frozen=True, slots=True)
-class Diagnostic:
+class Diagnostic(Struct, frozen=True):
     location: Location
     level: Level
     message: str
@@ -60,8 +59,7 @@ class ContentError(Exception):
         self.diagnostic = diagnostic
 
 
-@dataclass(slots=True)
-class Report:
+class Report(Struct):
     """Diagnostics gathered over a whole command run."""
 
     items: list[Diagnostic] = field(default_factory=list)

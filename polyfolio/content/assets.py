@@ -8,8 +8,9 @@ into a site-relative path (or says it is remote), one place for ``check`` and ``
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+
+from msgspec import Struct
 
 ASSETS_DIR = "assets"  # the site's own files, copied to the output as they are
 
@@ -17,8 +18,7 @@ _BASEURL = re.compile(r"^\{\{\s*site\.baseurl\s*\}\}")
 _REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
 
 
-@dataclass(frozen=True, slots=True)
-class AssetRef:
+class AssetRef(Struct, frozen=True):
     raw: str
     rel: str | None
     remote: bool

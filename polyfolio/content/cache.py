@@ -15,9 +15,10 @@ from __future__ import annotations
 import contextlib
 import marshal
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct, field
 
 import polyfolio
 
@@ -32,8 +33,7 @@ _FORMAT = "front-matter-v2-polyfolio-{}-py{}.{}"
 Entry = tuple[dict[str, Any], bool]
 
 
-@dataclass(slots=True)
-class FrontMatterCache:
+class FrontMatterCache(Struct):
     folder: Path
     entries: dict[str, Entry] = field(default_factory=dict)
     used: set[str] = field(default_factory=set)

@@ -9,9 +9,10 @@ points at the line and column of the value in ``_config.yml``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct, field
 
 from polyfolio.content.document import decode
 from polyfolio.content.languages import COUNTRY_AS_LANGUAGE, LanguageCodes
@@ -24,8 +25,7 @@ DEFAULT_COLLECTION = "portfolio"
 DEFAULT_SOURCE_LANG = "en"
 
 
-@dataclass(frozen=True, slots=True)
-class SiteConfig:
+class SiteConfig(Struct, frozen=True):
     title: str = ""
     url: str = ""
     baseurl: str = ""

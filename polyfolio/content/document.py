@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, replace
+
+from msgspec import Struct, structs
 
 from polyfolio.diagnostics import ContentError, Location, error
 
@@ -19,8 +20,7 @@ _OPENING = re.compile(r"---[ \t]*(?:\r?\n|\Z)")
 _CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.MULTILINE)
 
 
-@dataclass(frozen=True, slots=True)
-class Document:
+class Document(Struct, frozen=True):
     """One content file as parts of text: ``bom + opening + front_matter + closing + body``."""
 
     path: str
@@ -53,10 +53,10 @@ class Document:
         return self.to_text().encode("utf-8")
 
     def with_front_matter(self, front_matter: str) -> Document:
-        return replace(self, front_matter=front_matter)
+        return structs.replace(self, front_matter=front_matter)
 
     def with_body(self, body: str) -> Document:
-        return replace(self, body=body)
+        return structs.replace(self, body=body)
 
 
 def md5_hex(data: bytes) -> str:

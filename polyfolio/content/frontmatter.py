@@ -13,10 +13,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import yaml
+from msgspec import Struct
 
 from polyfolio.content.yamltree import YamlTree, parse_yaml
 from polyfolio.diagnostics import ContentError, Location, error
@@ -58,8 +58,7 @@ def lookup(data: Mapping[str, Any], path: DottedPath) -> Any:
     return current
 
 
-@dataclass(frozen=True, slots=True)
-class _Span:
+class _Span(Struct, frozen=True):
     start: int
     end: int
     style: str | None

@@ -46,7 +46,8 @@ class LanguageCodes:
 
     ``known`` holds langcodes' verdicts on the site's own codes, read from the cache by
     :func:`~polyfolio.content.config.load_config`, so a build need not import langcodes; any
-    other code is asked of langcodes.
+    other code is asked of langcodes.  A dataclass, not a :class:`msgspec.Struct` as other
+    records are: ``known`` stays out of its equality and repr (part of every page cache key).
     """
 
     overrides: Mapping[str, str] = field(default_factory=dict)

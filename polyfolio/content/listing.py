@@ -7,17 +7,17 @@ nothing changed can list the collection without importing what loading it needs.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 from stat import S_ISREG
+
+from msgspec import Struct
 
 from polyfolio.content.stamps import now_ns
 
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mkdn", ".mdown"})
 
 
-@dataclass(frozen=True, slots=True)
-class Listing:
+class Listing(Struct, frozen=True):
     """A collection folder's files with their stats, and the moment before the stats were taken
     (what file stamps are judged against)."""
 

@@ -14,8 +14,9 @@ from __future__ import annotations
 import marshal
 import os
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from polyfolio.content.document import md5_hex
 from polyfolio.content.stamps import Stamp, stamp_of
@@ -30,8 +31,7 @@ Parse = Callable[[str, bytes], tuple[dict[str, Any], bool]]
 Found = tuple[Stamp, bytes, str, tuple[dict[str, Any], bool] | None]
 
 
-@dataclass(frozen=True, slots=True)
-class ReadAhead:
+class ReadAhead(Struct, frozen=True):
     """One file read (with the stamp taken before reading it) and, when it parsed, its front
     matter and whether parsing reported problems."""
 

@@ -18,8 +18,9 @@ import marshal
 import os
 import sys
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from msgspec import Struct, field
 
 Stamp = tuple[int, int, int, int]  # size, mtime_ns, inode, ctime_ns
 Entry = tuple[Stamp, str]  # stamp, md5 of the bytes read with it
@@ -46,8 +47,7 @@ def now_ns() -> int:
     return time.time_ns()
 
 
-@dataclass(slots=True)
-class StampStore:
+class StampStore(Struct):
     path: Path
     taken_ns: int = 0  # when the stored stamps were taken
     entries: dict[str, Entry] = field(default_factory=dict)

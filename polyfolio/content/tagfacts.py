@@ -19,9 +19,10 @@ import marshal
 import os
 import sys
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+
+from msgspec import Struct
 
 from polyfolio.atomicfile import write_bytes_atomic
 
@@ -36,8 +37,7 @@ _STAMPED = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class TagFacts:
+class TagFacts(Struct, frozen=True):
     """langcodes' verdict on one code: valid BCP 47, its standard form (the code itself when
     invalid) and the language's name for itself (empty when invalid or not asked)."""
 

@@ -9,10 +9,10 @@ strings (``null`` becomes ``None``): front matter is text, and a title of ``No``
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+from msgspec import Struct, field
 
 from polyfolio.diagnostics import ContentError, Diagnostic, Location, error
 
@@ -28,8 +28,7 @@ _NULL_TAG = "tag:yaml.org,2002:null"
 KeyPath = tuple[str | int, ...]
 
 
-@dataclass(slots=True)
-class YamlTree:
+class YamlTree(Struct):
     """Plain data plus the 1-based (line, col) of every key path's value in the file."""
 
     data: Any

@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+from msgspec import Struct
 
 from polyfolio.serve.contenttypes import content_type, is_html
 from polyfolio.serve.hub import BuildHub
@@ -28,8 +29,7 @@ SOCKET_TIMEOUT_SECONDS = 30.0  # a client that stops sending mid-request cannot 
 _SCRIPTS = {SCRIPT_PATH: RELOAD_SCRIPT, WORKER_PATH: WORKER_SCRIPT}
 
 
-@dataclass(frozen=True, slots=True)
-class Served:
+class Served(Struct, frozen=True):
     """What the handlers serve: a resolved root folder mounted at ``base_path``."""
 
     root: Path

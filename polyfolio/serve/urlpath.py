@@ -9,32 +9,29 @@ found", like a hidden (dot) file such as the build manifest or a half-written te
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, unquote
+
+from msgspec import Struct
 
 NOT_FOUND_PAGE = "404.html"
 INDEX_PAGE = "index.html"
 _FORBIDDEN_IN_SEGMENT = ("/", "\\", "\x00")
 
 
-@dataclass(frozen=True, slots=True)
-class File:
+class File(Struct, frozen=True):
     path: Path
 
 
-@dataclass(frozen=True, slots=True)
-class Redirect:
+class Redirect(Struct, frozen=True):
     location: str
 
 
-@dataclass(frozen=True, slots=True)
-class NotFound:
+class NotFound(Struct, frozen=True):
     page: Path | None  # the nearest 404.html above the requested place, when there is one
 
 
-@dataclass(frozen=True, slots=True)
-class BadRequest:
+class BadRequest(Struct, frozen=True):
     reason: str
 
 

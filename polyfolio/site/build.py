@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import contextlib
 import importlib
-from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+
+from msgspec import Struct
 
 from polyfolio import collector
 from polyfolio.content.assets import ASSETS_DIR
@@ -117,8 +118,7 @@ def _build_into(
         return None
 
 
-@dataclass(frozen=True, slots=True)
-class Since:
+class Since(Struct, frozen=True):
     """This build's start (clock and stamp time) and what the last one left, if it stands."""
 
     started: float

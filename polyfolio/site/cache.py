@@ -13,8 +13,9 @@ import contextlib
 import marshal
 import shutil
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from msgspec import Struct, field
 
 from polyfolio.diagnostics import Diagnostic, Level, Location
 from polyfolio.site.output import write_derived
@@ -28,8 +29,7 @@ RETIRED = ("bodies",)
 DiagnosticTuple = tuple[str, int, int, str, str]
 
 
-@dataclass(frozen=True, slots=True)
-class GroupEntry:
+class GroupEntry(Struct, frozen=True):
     key: str
     files: dict[str, str]  # output path → content key
     diagnostics: tuple[DiagnosticTuple, ...]
@@ -56,8 +56,7 @@ def as_tuples(diagnostics: list[Diagnostic]) -> tuple[DiagnosticTuple, ...]:
     )
 
 
-@dataclass(slots=True)
-class PageCache:
+class PageCache(Struct):
     path: Path
     entries: dict[str, GroupEntry] = field(default_factory=dict)
     fresh: dict[str, GroupEntry] = field(default_factory=dict)

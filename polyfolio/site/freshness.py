@@ -28,9 +28,10 @@ import sys
 import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct, field
 
 import polyfolio
 from polyfolio.content.cache import CACHE_DIR
@@ -61,8 +62,7 @@ DiagnosticTuple = tuple[str, int, int, str, str, str | None]
 _DAMAGED = (KeyError, TypeError, ValueError, IndexError, AttributeError)
 
 
-@dataclass(slots=True)
-class Watch:
+class Watch(Struct):
     """The inputs of one build of ``root`` into ``out``, as they are now, and the verdict on
     the record of the last build.  Made before the build reads anything."""
 
@@ -197,8 +197,7 @@ class Watch:
         return self._rest
 
 
-@dataclass(frozen=True, slots=True)
-class LastBuild:
+class LastBuild(Struct, frozen=True):
     """What the one-item rebuild needs of the last build's record."""
 
     taken_ns: int  # its :attr:`Watch.taken_ns`, also saved with its page cache

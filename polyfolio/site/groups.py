@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+
+from msgspec import Struct, field, structs
 
 from polyfolio.diagnostics import Diagnostic
 from polyfolio.processes import MAX_BATCHES, can_fork, run_shared
@@ -27,8 +28,7 @@ PARALLEL_THRESHOLD = 64
 BATCH_GROUPS = 32  # groups a worker takes at a time (at least)
 
 
-@dataclass(frozen=True, slots=True)
-class GroupJob:
+class GroupJob(Struct, frozen=True):
     """Read-only state every group render needs."""
 
     ctx: RenderContext
@@ -39,8 +39,7 @@ class GroupJob:
     cards: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
-@dataclass(slots=True)
-class ChunkResult:
+class ChunkResult(Struct):
     entries: dict[str, GroupEntry] = field(default_factory=dict)
     files: dict[str, str] = field(default_factory=dict)
     written: int = 0
@@ -119,7 +118,7 @@ def reuse_cached(
                 output.keep(rel, file_key)
             sources = job.ctx.plan.files[page_id]
             if entry.sources != sources:  # a file no page shows came or went: same pages
-                entry = replace(entry, sources=sources)
+                entry = structs.replace(entry, sources=sources)
             cache.keep(page_id, entry)
             problems.extend(entry.problems())
         else:
@@ -154,8 +153,7 @@ def render_groups(
     return merged
 
 
-@dataclass(frozen=True, slots=True)
-class Chunk:
+class Chunk(Struct, frozen=True):
     """One process's share: item groups (``page_id``, key) and site-wide files."""
 
     groups: list[tuple[str, str | None]]

@@ -16,10 +16,11 @@ import json
 import math
 import warnings
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct
 
 from polyfolio.atomicfile import write_bytes_atomic
 from polyfolio.content.stamps import now_ns, settled, stamp_of
@@ -49,15 +50,13 @@ _INDEX_VERSION = 1
 _RASTER_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff"})
 
 
-@dataclass(frozen=True, slots=True)
-class Variant:
+class Variant(Struct, frozen=True):
     name: str
     width: int
     height: int
 
 
-@dataclass(frozen=True, slots=True)
-class ImageInfo:
+class ImageInfo(Struct, frozen=True):
     """An image's own size and its variants, smallest first (none: use the original)."""
 
     width: int
@@ -65,8 +64,7 @@ class ImageInfo:
     variants: tuple[Variant, ...]
 
 
-@dataclass(slots=True)
-class ImageCounts:
+class ImageCounts(Struct):
     made: int = 0
     reused: int = 0
 
@@ -336,8 +334,7 @@ def _scaled_height(width: int, height: int, target: int) -> int:
     return max(1, round(height * target / width))
 
 
-@dataclass(frozen=True, slots=True)
-class _Source:
+class _Source(Struct, frozen=True):
     path: str
     image: PILImage  # upright (EXIF orientation applied), RGB or RGBA; maybe decoded smaller
     size: tuple[int, int]  # the upright image's full size, which the variants are sized from

@@ -18,7 +18,7 @@ rendering.  Any doubt means the full path.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 from polyfolio.content.site import Site
 from polyfolio.site.cache import GroupEntry, PageCache
@@ -27,8 +27,7 @@ from polyfolio.site.output import OutputFolder
 from polyfolio.site.plan import SitePlan
 
 
-@dataclass(frozen=True, slots=True)
-class Scope:
+class Scope(Struct, frozen=True):
     """The groups to examine (in plan order) and those kept from the cache as they are."""
 
     examined: list[str]

@@ -7,9 +7,9 @@ the theme); it is built once and read by everything, never changed.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from markupsafe import Markup
+from msgspec import Struct
 
 from polyfolio.site import views
 from polyfolio.site.plan import PagePlan, SitePlan
@@ -21,8 +21,7 @@ from polyfolio.site.views import CardView, ImageView, ItemView, PageView
 STATIC_FOLDER = "assets/polyfolio"
 
 
-@dataclass(frozen=True, slots=True)
-class RenderContext:
+class RenderContext(Struct, frozen=True):
     site_title: str
     description: str
     urls: SiteUrls
@@ -67,8 +66,7 @@ class RenderContext:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class ItemMedia:
+class ItemMedia(Struct, frozen=True):
     """An item's images as views, prepared once and shared by every language and page."""
 
     image: ImageView | None

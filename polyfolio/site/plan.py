@@ -9,7 +9,8 @@ URL segment are refused here, so no later step can write outside its folder.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+
+from msgspec import Struct, field
 
 from polyfolio.content.site import Item, Site
 from polyfolio.diagnostics import Diagnostic, Location, error, warning
@@ -18,8 +19,7 @@ from polyfolio.site.settings import BuildSettings
 _UNSAFE_ID = re.compile(r"[/\\\x00-\x1f\x7f?#%]")
 
 
-@dataclass(frozen=True, slots=True)
-class PagePlan:
+class PagePlan(Struct, frozen=True):
     page_id: str
     lang: str
     item: Item
@@ -27,8 +27,7 @@ class PagePlan:
     stale: bool
 
 
-@dataclass(slots=True)
-class SitePlan:
+class SitePlan(Struct):
     languages: tuple[str, ...]
     source_lang: str
     order: list[str] = field(default_factory=list)

@@ -3,16 +3,16 @@ the no-change path can answer without importing it), and where it writes by defa
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from msgspec import Struct, field
 
 from polyfolio.diagnostics import Diagnostic
 
 DEFAULT_OUT = "_site"
 
 
-@dataclass(slots=True)
-class BuildResult:
+class BuildResult(Struct):
     out: Path
     diagnostics: list[Diagnostic] = field(default_factory=list)
     pages: int = 0

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any, Literal
+
+from msgspec import Struct, field
 
 from polyfolio.content.config import SiteConfig
 
 Missing = Literal["fallback", "hide"]
 
 
-@dataclass(frozen=True, slots=True)
-class BuildSettings:
+class BuildSettings(Struct, frozen=True):
     default_lang_at_root: bool = True
     missing: Missing = "fallback"
     stale_notice: bool = False

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from functools import partial
+
+from msgspec import Struct
 
 from polyfolio.site import pages, views
 from polyfolio.site.pages import ItemMedia, RenderContext
@@ -18,8 +19,7 @@ from polyfolio.site.sitemap import SitemapEntry, robots_txt, sitemap_xml
 from polyfolio.site.views import CardView
 
 
-@dataclass(frozen=True, slots=True)
-class SiteFile:
+class SiteFile(Struct, frozen=True):
     """A site-wide file: a key hashing its inputs, and how to make it."""
 
     key: str

@@ -4,12 +4,12 @@ and ``robots.txt`` pointing at it."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from html import escape
 
+from msgspec import Struct
 
-@dataclass(frozen=True, slots=True)
-class SitemapEntry:
+
+class SitemapEntry(Struct, frozen=True):
     loc: str
     alternates: tuple[tuple[str, str], ...]
 

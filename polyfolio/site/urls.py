@@ -8,15 +8,15 @@ relative to the output folder; ``url`` values carry the site's baseurl; ``absolu
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from urllib.parse import quote
+
+from msgspec import Struct
 
 # What quote() leaves as it is (ASCII letters, digits, "_.-~" and "/"), so it can be skipped.
 _URL_SAFE = re.compile(r"[A-Za-z0-9_.~/-]*")
 
 
-@dataclass(frozen=True, slots=True)
-class SiteUrls:
+class SiteUrls(Struct, frozen=True):
     baseurl: str
     site_url: str
     source_lang: str

@@ -11,12 +11,13 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from functools import cached_property
 from operator import attrgetter
 from typing import Any
 
 from markupsafe import Markup
+from msgspec import Struct
 
 from polyfolio.content.frontmatter import lookup
 from polyfolio.content.languages import LanguageCodes
@@ -30,8 +31,7 @@ THUMBNAIL_SIZES = "(min-width: 1200px) 360px, (min-width: 720px) 45vw, 100vw"
 DETAIL_SIZES = "(min-width: 960px) 880px, 100vw"
 
 
-@dataclass(frozen=True, slots=True)
-class ImageView:
+class ImageView(Struct, frozen=True):
     src: str
     alt: str
     width: int | None = None
@@ -43,7 +43,8 @@ class ImageView:
 @dataclass(frozen=True)
 class Language:
     """A site language: its code as the site writes it, its BCP 47 tag, its own name (looked
-    up on first use: the name data is slow to load and cached builds never need it)."""
+    up on first use: the name data is slow to load and cached builds never need it).  A dataclass,
+    not a :class:`msgspec.Struct`: ``codes`` stays out of its equality and repr (a cache key)."""
 
     code: str
     tag: str
@@ -54,8 +55,7 @@ class Language:
         return self.codes.display_name(self.code)
 
 
-@dataclass(frozen=True, slots=True)
-class LinkView:
+class LinkView(Struct, frozen=True):
     lang: str
     tag: str
     name: str
@@ -63,8 +63,7 @@ class LinkView:
     current: bool
 
 
-@dataclass(frozen=True, slots=True)
-class CardView:
+class CardView(Struct, frozen=True):
     page_id: str
     url: str
     title: str
@@ -73,10 +72,10 @@ class CardView:
     content_lang: str | None
 
 
-# Cache keys hash views as plain tuples of their fields: a dataclass repr costs several times
+# Cache keys hash views as plain tuples of their fields: a repr of the views costs several times
 # more, thousands of times per build.  Built from the field lists, so a new field is keyed too.
-_IMAGE_FIELDS = attrgetter(*(f.name for f in fields(ImageView)))
-_CARD_FIELDS = attrgetter(*(f.name for f in fields(CardView) if f.name != "thumbnail"))
+_IMAGE_FIELDS = attrgetter(*ImageView.__struct_fields__)
+_CARD_FIELDS = attrgetter(*(name for name in CardView.__struct_fields__ if name != "thumbnail"))
 
 PlainKey = tuple[object, ...]
 
@@ -94,8 +93,7 @@ def card_digest(card: CardView) -> str:
     return hashlib.blake2b(repr(card_key(card)).encode(), digest_size=16).hexdigest()
 
 
-@dataclass(frozen=True, slots=True)
-class ItemView:
+class ItemView(Struct, frozen=True):
     page_id: str
     url: str
     title: str
@@ -106,8 +104,7 @@ class ItemView:
     notice: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class PageView:
+class PageView(Struct, frozen=True):
     """What every page template knows about the page it renders."""
 
     lang: str

@@ -11,8 +11,9 @@ paragraph by paragraph and the accepted texts of unchanged paragraphs are kept.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from msgspec import Struct, field
 
 from polyfolio.atomicfile import write_bytes_atomic
 from polyfolio.content.document import md5_hex
@@ -30,8 +31,7 @@ from polyfolio.translate.target import read_target_texts
 SOURCE_HASH = ("source_hash",)
 
 
-@dataclass(slots=True)
-class AcceptReport:
+class AcceptReport(Struct):
     accepted: list[str] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
 

@@ -10,7 +10,8 @@ it, including a human's edit, is kept.  Used by the plan and by ``status`` (chan
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from polyfolio.content.document import parse_document
 from polyfolio.content.site import Item, Site
@@ -25,8 +26,7 @@ UNKNOWN_SOURCE = "the source it was translated from is not in the translation me
 RESTRUCTURED = "it no longer has the structure of the source it was translated from"
 
 
-@dataclass(frozen=True, slots=True)
-class Alignment:
+class Alignment(Struct, frozen=True):
     earlier: SegmentedDocument  # the source version the target was made from
     target_texts: dict[str, str]  # earlier segment key -> the target's current text for it
     kept: dict[str, str]  # current segment key -> target text to keep (source unchanged)

@@ -15,7 +15,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from polyfolio.translate.placeholders import (
     placeholder_problems,
@@ -27,8 +28,7 @@ from polyfolio.translate.segments import Segment
 from polyfolio.translate.target import markup_line_starts, starts_html_block
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(Struct, frozen=True):
     code: str  # placeholder, html, link, liquid, control, number, empty, length, echo
     message: str
 

@@ -8,7 +8,8 @@ run can check what it wrote and ``check`` can check a whole site (:func:`site_al
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from polyfolio.content.site import Item, Site
 from polyfolio.diagnostics import ContentError, Diagnostic, Location, warning
@@ -18,8 +19,7 @@ from polyfolio.translate.status import State, site_status
 from polyfolio.translate.target import read_target_texts
 
 
-@dataclass(frozen=True, slots=True)
-class AlignedText:
+class AlignedText(Struct, frozen=True):
     rel: str  # the target file
     line: int  # the segment's line in it
     lang: str  # the site's code for the target language

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from functools import cache
 from typing import Literal
 
@@ -32,6 +31,7 @@ from markdown_it.helpers import parseLinkLabel
 from markdown_it.rules_block.state_block import StateBlock
 from markdown_it.rules_inline.state_inline import StateInline
 from markdown_it.token import Token
+from msgspec import Struct
 
 Role = Literal["open", "close", "atom"]
 
@@ -39,8 +39,7 @@ _SPACE_TAB = " \t"
 _META = "polyfolio"
 
 
-@dataclass(frozen=True, slots=True)
-class Markup:
+class Markup(Struct, frozen=True):
     """One piece of inline markup, as offsets in the parsed text."""
 
     start: int
@@ -49,8 +48,7 @@ class Markup:
     kind: str  # strong, em, link, image, code, html, autolink, entity, escape
 
 
-@dataclass(frozen=True, slots=True)
-class InlineRun:
+class InlineRun(Struct, frozen=True):
     """One inline run: its lines' text spans, its markup and where it sits in the block tree."""
 
     kind: str  # heading, paragraph, list_item, blockquote, table_cell

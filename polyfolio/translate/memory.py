@@ -23,9 +23,10 @@ import sqlite3
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+
+from msgspec import Struct
 
 from polyfolio.atomicfile import write_text_atomic
 from polyfolio.content.document import md5_hex
@@ -69,8 +70,7 @@ class Origin(StrEnum):
     ACCEPTED = "accepted"
 
 
-@dataclass(frozen=True, slots=True)
-class Pair:
+class Pair(Struct, frozen=True):
     """A language pair and the engine settings a translation was made with."""
 
     source_lang: str
@@ -78,8 +78,7 @@ class Pair:
     settings_key: str
 
 
-@dataclass(frozen=True, slots=True)
-class Stored:
+class Stored(Struct, frozen=True):
     source_text: str
     target_text: str
     origin: Origin

@@ -21,8 +21,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Literal
+
+from msgspec import Struct
 
 Placeholders = tuple[tuple[str, str], ...]
 
@@ -65,8 +66,7 @@ class PlaceholderError(ValueError):
     """A translation lacks, duplicates, invents or misnests placeholder tokens."""
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(Struct, frozen=True):
     role: Literal["open", "close", "atom"]
     name: str  # "b1", "x3": what an open and its close share
 

@@ -21,7 +21,8 @@ from __future__ import annotations
 import os
 import posixpath
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+
+from msgspec import Struct, field
 
 from polyfolio.content.site import Item, Site
 from polyfolio.diagnostics import Diagnostic, Location, error, warning
@@ -36,8 +37,7 @@ class UnknownLanguage(ValueError):
     """``--to`` named a language the site does not translate into (a usage error)."""
 
 
-@dataclass(frozen=True, slots=True)
-class FilePlan:
+class FilePlan(Struct, frozen=True):
     """One target file to (re)write and where each of its segments' text comes from."""
 
     page_id: str
@@ -65,8 +65,7 @@ class FilePlan:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class Job:
+class Job(Struct, frozen=True):
     """One distinct text to send, with a segment that has it (for checking the answer)."""
 
     lang: str
@@ -77,8 +76,7 @@ class Job:
         return self.segment.text
 
 
-@dataclass(frozen=True, slots=True)
-class Skipped:
+class Skipped(Struct, frozen=True):
     page_id: str
     lang: str
     target: str
@@ -93,8 +91,7 @@ class Skipped:
         }
 
 
-@dataclass(slots=True)
-class Plan:
+class Plan(Struct):
     files: list[FilePlan] = field(default_factory=list)
     jobs: list[Job] = field(default_factory=list)
     # texts a human changed in a target, found while aligning stale files: lang -> (source, target)
@@ -120,8 +117,7 @@ class Plan:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class PlanOptions:
+class PlanOptions(Struct, frozen=True):
     languages: Sequence[str]  # site codes to plan for
     translatable: Sequence[str]  # front matter dotted paths
     settings_key: str
@@ -159,8 +155,7 @@ def make_plan(
     return plan
 
 
-@dataclass(slots=True)
-class _Draft:
+class _Draft(Struct):
     entry: Entry
     source: Item
     source_doc: SegmentedDocument

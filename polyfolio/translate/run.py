@@ -19,8 +19,9 @@ import asyncio
 import sqlite3
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from msgspec import Struct, field
 
 from polyfolio.atomicfile import write_bytes_atomic
 from polyfolio.content.document import md5_hex
@@ -49,8 +50,7 @@ from polyfolio.translate.target import PlaceholderError, build_target
 RETRY_BASE_DELAY = 0.5  # seconds before the first retry of a failed request; doubles after
 
 
-@dataclass(frozen=True, slots=True)
-class TranslateOptions:
+class TranslateOptions(Struct, frozen=True):
     languages: Sequence[str] = ()  # site codes; empty: every target language
     engine: str | None = None  # overrides polyfolio.translate.engine
     dry_run: bool = False
@@ -58,8 +58,7 @@ class TranslateOptions:
     progress: bool = False
 
 
-@dataclass(slots=True)
-class RunReport:
+class RunReport(Struct):
     plan: Plan
     written: list[str] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
@@ -137,8 +136,7 @@ def _record_human_edits(site: Site, plan: Plan, memory: TranslationMemory, engin
         memory.store(site_pair(site, lang, engine.settings_key()), edits.items(), Origin.HUMAN)
 
 
-@dataclass(slots=True)
-class _Waiting:
+class _Waiting(Struct):
     """A planned file and the segment texts it still waits for."""
 
     plan: FilePlan

@@ -22,7 +22,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+
+from msgspec import Struct, field
 
 from polyfolio.content.document import Document
 from polyfolio.content.frontmatter import dotted, lookup, read_front_matter
@@ -53,8 +54,7 @@ _NOT_NEWLINE = re.compile(r"[^\n]")
 SHORTCUT_CLOSES = ("]", "][]")
 
 
-@dataclass(frozen=True, slots=True)
-class Segment:
+class Segment(Struct, frozen=True):
     key: str  # "fm:caption.title" or "body:<n>" (n-th translatable body segment, 0-based)
     kind: str  # front | heading | paragraph | list_item | blockquote | table_cell
     text: str  # engine-facing text; inline markup replaced by placeholder tokens
@@ -62,8 +62,7 @@ class Segment:
     line: int  # 1-based line of the segment in the file
 
 
-@dataclass(frozen=True, slots=True)
-class BodyLayout:
+class BodyLayout(Struct, frozen=True):
     """How a body segment sits in the source body, for writing a translation back."""
 
     start: int  # offsets of the segment's bytes in ``Document.body``
@@ -75,8 +74,7 @@ class BodyLayout:
     table_cell: bool = False  # a "|" in text would split the cell
 
 
-@dataclass(frozen=True, slots=True)
-class SegmentedDocument:
+class SegmentedDocument(Struct, frozen=True):
     document: Document
     segments: tuple[Segment, ...]
     layouts: dict[str, BodyLayout] = field(default_factory=dict)  # body segments by key
@@ -134,16 +132,14 @@ def _has_letter(text: str) -> bool:
 # --- body --------------------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
-class _Piece:
+class _Piece(Struct):
     role: str  # text | joint | atom | open | close
     raw: str
     kind: str = ""
     pair_id: int = -1
 
 
-@dataclass(slots=True)
-class _Built:
+class _Built(Struct):
     run: InlineRun
     pieces: list[_Piece]
     start: int

@@ -28,10 +28,11 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+
+from msgspec import Struct, field
 
 from polyfolio.content.config import CONFIG_FILE, SiteConfig
 from polyfolio.diagnostics import ContentError, Location, error
@@ -56,14 +57,12 @@ MAX_RETRIES = 20
 MAX_TIMEOUT = 3600.0
 
 
-@dataclass(frozen=True, slots=True)
-class GlossaryEntry:
+class GlossaryEntry(Struct, frozen=True):
     source: str
     targets: Mapping[str, str]  # site language code -> term
 
 
-@dataclass(frozen=True, slots=True)
-class TranslateSettings:
+class TranslateSettings(Struct, frozen=True):
     engine: str | None = None
     model: str | None = None
     base_url: str | None = None

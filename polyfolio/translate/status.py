@@ -7,8 +7,9 @@ same check anyone can do with ``md5sum``.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
 from enum import StrEnum
+
+from msgspec import Struct, structs
 
 from polyfolio.content.site import Item, Site
 
@@ -20,8 +21,7 @@ class State(StrEnum):
     ORPHAN = "orphan"
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(Struct, frozen=True):
     page_id: str
     lang: str
     state: State
@@ -63,7 +63,7 @@ def with_changed_counts(site: Site, entries: list[Entry]) -> list[Entry]:
 
     counts = changed_segment_counts(site, [e for e in entries if e.state is State.STALE])
     return [
-        replace(entry, changed_segments=counts.get((entry.page_id, entry.lang)))
+        structs.replace(entry, changed_segments=counts.get((entry.page_id, entry.lang)))
         if entry.state is State.STALE
         else entry
         for entry in entries

@@ -28,9 +28,9 @@ import re
 import string
 from collections import defaultdict, deque
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
 
 from markdown_it.rules_block.html_block import HTML_SEQUENCES
+from msgspec import Struct, field, structs
 
 from polyfolio.content.document import Document
 from polyfolio.content.frontmatter import FrontMatterEditor, append_key, lookup, read_front_matter
@@ -90,7 +90,7 @@ def build_target(
         newline = "\r\n" if "\r\n" in document.body else "\n"
         front = append_key(append_key(newline, "lang", lang), "source_hash", source_hash)
         front = front[len(newline) :]  # (the seed newline only told append_key which ending)
-        return replace(
+        return structs.replace(
             document,
             opening=f"---{newline}",
             front_matter=front,
@@ -98,7 +98,7 @@ def build_target(
             body=body,
         )
     front = _target_front(document, values, lang, source_hash)
-    return replace(document, front_matter=front, body=body)
+    return structs.replace(document, front_matter=front, body=body)
 
 
 def _target_front(document: Document, values: Mapping[str, str], lang: str, digest: str) -> str:
@@ -154,8 +154,7 @@ def _target_body(source: SegmentedDocument, translations: Mapping[str, str]) -> 
 # --- one body segment --------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
-class _Writer:
+class _Writer(Struct):
     """Builds a segment's bytes from translated pieces, line break by line break."""
 
     layout: BodyLayout
@@ -380,8 +379,7 @@ def _rstrip_line(line: str) -> str:
     return line.rstrip(_BLANKS)
 
 
-@dataclass(frozen=True, slots=True)
-class _Unit:
+class _Unit(Struct, frozen=True):
     """A placeholder or a pair, by what it stands for."""
 
     name: str
@@ -419,7 +417,7 @@ def _renamed(mine: Segment, other: Segment, labels: Mapping[str, str]) -> str | 
             continue
         token = _token(piece)
         name = names[token.name]
-        parts.append(name[1:] if name.startswith("\\") else replace(token, name=name).text)
+        parts.append(name[1:] if name.startswith("\\") else structs.replace(token, name=name).text)
     return "".join(parts)
 
 

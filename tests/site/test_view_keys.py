@@ -1,14 +1,14 @@
 """Cache keys of views cover every field: a change to any of them changes the key (the keys
-are plain tuples built from the field lists, in place of a slow dataclass repr)."""
+are plain tuples built from the field lists, in place of a slow repr)."""
 
 from __future__ import annotations
 
 import ast
 from collections.abc import Callable
-from dataclasses import fields, replace
 from typing import Any
 
 import pytest
+from msgspec.structs import replace
 
 from polyfolio.site.pages import ItemMedia
 from polyfolio.site.views import CardView, ImageView, card_key, image_key
@@ -33,7 +33,7 @@ def _other(value: Any) -> Any:
 )
 def test_every_field_changes_the_key(view: Any, key: Callable[[Any], object]) -> None:
     assert key(view) == key(replace(view))
-    for name in (f.name for f in fields(view)):
+    for name in view.__struct_fields__:
         changed = replace(view, **{name: _other(getattr(view, name))})
         assert key(changed) != key(view), name
         assert key(replace(view, **{name: None})) != key(view), name

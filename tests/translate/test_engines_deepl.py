@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
-from dataclasses import replace
 
 import pytest
+from msgspec.structs import replace
 from servers import behaviours
 from servers.base import Reply, error, hang
 from servers.deepl_server import FakeDeepL

@@ -13,30 +13,28 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Protocol
+
+from msgspec import Struct
 
 ENGINE_NAMES = ("copy", "pseudo", "openai", "deepl")
 
 
-@dataclass(frozen=True, slots=True)
-class Request:
+class Request(Struct, frozen=True):
     """One segment to translate; ``text`` is in placeholder form."""
 
     id: str
     text: str
 
 
-@dataclass(frozen=True, slots=True)
-class Term:
+class Term(Struct, frozen=True):
     """A glossary entry for one language pair."""
 
     source: str
     target: str
 
 
-@dataclass(frozen=True, slots=True)
-class BatchContext:
+class BatchContext(Struct, frozen=True):
     """What an engine needs to know besides the texts; languages are BCP 47 (``en``, ``el``)."""
 
     source_lang: str
