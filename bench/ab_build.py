@@ -16,7 +16,6 @@ import argparse
 import compileall
 import os
 import statistics
-import sys
 import tempfile
 from pathlib import Path
 
@@ -82,4 +81,4 @@ def _rows(runs: dict[str, list[Run]]) -> list[list[str]]:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

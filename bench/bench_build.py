@@ -4,8 +4,14 @@ wall time and peak RSS, median of several runs, at each size asked for.  When ``
 Markdown files, a home grid and one page per item in both languages) are built in the same run,
 their cold builds interleaved with ours, and the table shows ratios to Hugo's cold build.
 
+Each item shows an image, as agency items do: polyfolio makes its responsive variants, Hugo's
+plain site copies the file, and a second Hugo site makes the same variants.
+``--without-images`` builds the site exactly as issue #5 describes it, with no image fields:
+then both tools do the same work.
+
 python -m bench.bench_build                          # N = 4,000, 3 runs each
 python -m bench.bench_build --items 100 1000 4000 --runs 5 --no-jekyll
+python -m bench.bench_build --runs 7 --no-jekyll --without-images
 """
 
 from __future__ import annotations
@@ -37,12 +43,19 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-hugo", action="store_true", help="Skip Hugo even when installed.")
     parser.add_argument("--no-jekyll", action="store_true", help="Skip Jekyll (~50 s a build).")
+    parser.add_argument(
+        "--without-images", action="store_true", help="Items with no image fields (issue #5's)."
+    )
     args = parser.parse_args()
+    images = not args.without_images
     results = [
-        measure_size(items, args.runs, hugo=not args.no_hugo, jekyll=not args.no_jekyll)
+        measure_size(
+            items, args.runs, hugo=not args.no_hugo, jekyll=not args.no_jekyll, images=images
+        )
         for items in args.items
     ]
-    print(f"polyfolio build, median of {args.runs} runs (ratios to Hugo's cold build)")
+    site = "items with images" if images else "items without images"
+    print(f"polyfolio build, {site}, median of {args.runs} runs (ratios to Hugo's cold build)")
     print(table(_rows(results)))
     for result in results:
         if "jekyll" in result.others:
@@ -50,13 +63,13 @@ def main() -> None:
             print(f"{result.items} items: Jekyll cold / polyfolio cold = {ratio:.1f}x")
 
 
-def measure_size(items: int, runs: int, *, hugo: bool, jekyll: bool) -> SizeResult:
+def measure_size(items: int, runs: int, *, hugo: bool, jekyll: bool, images: bool) -> SizeResult:
     with tempfile.TemporaryDirectory(prefix="polyfolio-bench-") as tmp:
         base = Path(tmp)
-        site = generate_site(base / "site", items, translated=True)
+        site = generate_site(base / "site", items, translated=True, images=images)
         out = base / "out"
         ours = polyfolio("build", str(site), "--out", str(out))
-        others = _competitors(site, base, hugo=hugo, jekyll=jekyll)
+        others = _competitors(site, base, hugo=hugo, jekyll=jekyll, images=images)
 
         trash = base / "set-aside"
 
@@ -110,14 +123,16 @@ def _rows(results: list[SizeResult]) -> list[tuple[str, ...]]:
 
 
 def _competitors(
-    site: Path, base: Path, *, hugo: bool, jekyll: bool
+    site: Path, base: Path, *, hugo: bool, jekyll: bool, images: bool
 ) -> dict[str, tuple[list[str], list[Path]]]:
     """Installed tools to compare with: name -> (cold build command, the folders a cold build
-    starts without: its output and any cache)."""
+    starts without: its output and any cache).  ``images``: the items have images, and a
+    second Hugo site makes the variants polyfolio makes."""
     found: dict[str, tuple[list[str], list[Path]]] = {}
     if hugo and shutil.which("hugo"):
         root = make_hugo_site(site, base / "hugo")
         found["hugo"] = (hugo_command(root, base / "hugo-out"), [base / "hugo-out"])
+    if hugo and images and shutil.which("hugo"):
         root = make_hugo_site(site, base / "hugo-images", images=True)
         out = base / "hugo-images-out"
         found["hugo + image variants"] = (hugo_command(root, out), [out, root / "resources"])

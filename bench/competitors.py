@@ -37,12 +37,14 @@ href="{{ .Permalink }}">{{ end }}</head><body>
 HUGO_LAYOUTS = {
     "index.html": HUGO_HEAD
     + """<ul class="portfolio-grid">{{ range where .Site.RegularPages "Section" "portfolio" }}
-<li><a href="{{ .RelPermalink }}"><img src="{{ .Params.caption.thumbnail | relURL }}"
-alt="{{ .Params.alt }}" loading="lazy"><h3>{{ .Params.caption.title }}</h3></a></li>{{ end }}
+{{ $p := . }}<li><a href="{{ .RelPermalink }}">{{ with .Params.caption.thumbnail }}
+<img src="{{ . | relURL }}" alt="{{ $p.Params.alt }}" loading="lazy">{{ end }}
+<h3>{{ .Params.caption.title }}</h3></a></li>{{ end }}
 </ul></body></html>""",
     "_default/single.html": HUGO_HEAD
     + """<article><h1>{{ .Title }}</h1><p>{{ .Params.subtitle }}</p>
-<img src="{{ .Params.image | relURL }}" alt="{{ .Params.alt }}" loading="lazy">
+{{ with .Params.image }}
+<img src="{{ . | relURL }}" alt="{{ $.Params.alt }}" loading="lazy">{{ end }}
 {{ .Content }}</article></body></html>""",
     "_default/list.html": HUGO_HEAD + "</body></html>",
     "404.html": HUGO_HEAD + "Not found</body></html>",
@@ -59,12 +61,13 @@ width="{{ $m.Width }}" height="{{ $m.Height }}" alt="{{ ALT }}" loading="lazy">{
 HUGO_IMAGE_LAYOUTS = {
     **HUGO_LAYOUTS,
     "index.html": HUGO_LAYOUTS["index.html"].replace(
-        """<img src="{{ .Params.caption.thumbnail | relURL }}"
-alt="{{ .Params.alt }}" loading="lazy">""",
-        HUGO_IMAGE.replace("PATH", ".Params.caption.thumbnail").replace("ALT", "$.Params.alt"),
+        """{{ with .Params.caption.thumbnail }}
+<img src="{{ . | relURL }}" alt="{{ $p.Params.alt }}" loading="lazy">{{ end }}""",
+        HUGO_IMAGE.replace("PATH", ".Params.caption.thumbnail").replace("ALT", "$p.Params.alt"),
     ),
     "_default/single.html": HUGO_LAYOUTS["_default/single.html"].replace(
-        """<img src="{{ .Params.image | relURL }}" alt="{{ .Params.alt }}" loading="lazy">""",
+        """{{ with .Params.image }}
+<img src="{{ . | relURL }}" alt="{{ $.Params.alt }}" loading="lazy">{{ end }}""",
         HUGO_IMAGE.replace("PATH", ".Params.image").replace("ALT", "$.Params.alt"),
     ),
 }
@@ -79,7 +82,8 @@ JEKYLL_ITEM = """\
 layout: default
 ---
 <article><h1>{{ page.title }}</h1><p>{{ page.subtitle }}</p>
-<img src="{{ site.baseurl }}/{{ page.image }}" alt="{{ page.alt }}">{{ content }}</article>
+{% if page.image %}<img src="{{ site.baseurl }}/{{ page.image }}" alt="{{ page.alt }}">{% endif %}
+{{ content }}</article>
 """
 
 JEKYLL_HOME = """\
@@ -88,7 +92,8 @@ layout: default
 ---
 <ul class="portfolio-grid">
 {% for item in site.portfolio %}{% if item.lang == page.lang %}<li><a href="{{ item.url }}">
-<img src="{{ site.baseurl }}/{{ item.caption.thumbnail }}" alt="{{ item.alt }}" loading="lazy">
+{% if item.caption.thumbnail %}<img src="{{ site.baseurl }}/{{ item.caption.thumbnail }}"
+alt="{{ item.alt }}" loading="lazy">{% endif %}
 <h3>{{ item.caption.title }}</h3><p>{{ item.caption.subtitle }}</p></a></li>{% endif %}
 {% endfor %}</ul>
 """
@@ -101,7 +106,8 @@ def make_hugo_site(source: Path, dest: Path, *, images: bool = False) -> Path:
     if dest.exists():
         shutil.rmtree(dest)
     shutil.copytree(source / "_portfolio", dest / "content" / "portfolio")
-    shutil.copytree(source / "assets", dest / "static" / "assets")
+    if (source / "assets").is_dir():
+        shutil.copytree(source / "assets", dest / "static" / "assets")
     if images:
         shutil.copytree(source / "assets", dest / "assets" / "assets")
     (dest / "hugo.toml").write_text(HUGO_CONFIG, encoding="utf-8")

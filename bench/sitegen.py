@@ -2,7 +2,9 @@
 
 Half the files are English sources, half their Greek translations (``lang: gr``, correct
 ``source_hash``), each body ~2.5 KB with a heading, a nested list and four paragraphs, in the
-seeds' layout.  Deterministic for a given N, so runs are comparable.
+seeds' layout.  Each item shows one of ten images (``image``, ``caption.thumbnail``), as agency
+items do; ``--without-images`` leaves the image fields and files out: the site exactly as issue
+#5 describes it.  Deterministic for a given N, so runs are comparable.
 
     python -m bench.sitegen /tmp/site4000 4000
 """
@@ -52,29 +54,26 @@ def _body(seed: int, words: list[str]) -> str:
     return "\n".join(lines)
 
 
-def _front(title: str, subtitle: str, image: str, alt: str, lang: str, page_id: str) -> str:
+def _front(title: str, subtitle: str, image: str | None, alt: str, lang: str, page_id: str) -> str:
     return (
         "---\n\n"
         "caption: #what displays in the portfolio grid:\n"
         f"  title: {title}\n"
-        f"  subtitle: {subtitle}\n"
-        f"  thumbnail: {image}\n"
-        "  \n"
+        f"  subtitle: {subtitle}\n" + (f"  thumbnail: {image}\n" if image else "") + "  \n"
         "#what displays when the item is clicked:\n"
         f"title: {title}\n"
         f"subtitle: {subtitle}\n"
-        f"image: {image}\n"
-        f"alt: {alt}\n"
-        f"lang: {lang}\n"
+        + (f"image: {image}\nalt: {alt}\n" if image else "")
+        + f"lang: {lang}\n"
         f"page_id: {page_id}\n"
         "\n"
     )
 
 
-def _item(index: int, lang: str, words: list[str]) -> str:
+def _item(index: int, lang: str, words: list[str], images: bool) -> str:
     rng = random.Random(index * 7919 + (0 if lang == "en" else 1))
     title = _sentence(rng, words, 3)[:-1]
-    image = f"assets/img/portfolio/bench-{index % IMAGES}.webp"
+    image = f"assets/img/portfolio/bench-{index % IMAGES}.webp" if images else None
     front = _front(title, "", image, _sentence(rng, words, 4)[:-1], lang, f"item-{index:05d}")
     return front + "---\n" + _body(index * 31 + (0 if lang == "en" else 1), words)
 
@@ -87,11 +86,12 @@ def _write_images(root: Path) -> None:
         Image.new("RGB", (1200, 900), colour).save(folder / f"bench-{index}.webp", quality=70)
 
 
-def generate_site(root: Path, items: int, *, translated: bool = True) -> Path:
+def generate_site(root: Path, items: int, *, translated: bool = True, images: bool = True) -> Path:
     """Write a site of ``items`` files (``items // 2`` page_ids in en and gr).
 
     With ``translated=False`` only the English sources are written, so every Greek
-    translation is missing (the translate benchmark's starting point).
+    translation is missing (the translate benchmark's starting point).  With ``images=False``
+    no item has an image (nor the site an image file).
     """
     collection = root / "_portfolio"
     collection.mkdir(parents=True, exist_ok=True)
@@ -101,12 +101,13 @@ def generate_site(root: Path, items: int, *, translated: bool = True) -> Path:
         "polyfolio:\n  source_lang: en\n  languages: [en, gr]\n  bcp47: {gr: el}\n",
         encoding="utf-8",
     )
-    _write_images(root)
+    if images:
+        _write_images(root)
     for index in range(items // 2):
-        source = _item(index, "en", _EN).encode("utf-8")
+        source = _item(index, "en", _EN, images).encode("utf-8")
         (collection / f"item-{index:05d}.md").write_bytes(source)
         if translated:
-            head, sep, body = _item(index, "gr", _GR).partition("---\n### ")
+            head, sep, body = _item(index, "gr", _GR, images).partition("---\n### ")
             digest = hashlib.md5(source, usedforsecurity=False).hexdigest()
             target = f"{head}source_hash: {digest}\n{sep}{body}"
             (collection / f"item-{index:05d}.gr.md").write_bytes(target.encode("utf-8"))
@@ -118,8 +119,11 @@ def main() -> None:
     parser.add_argument("root", type=Path)
     parser.add_argument("items", type=int)
     parser.add_argument("--untranslated", action="store_true")
+    parser.add_argument("--without-images", action="store_true")
     args = parser.parse_args()
-    generate_site(args.root, args.items, translated=not args.untranslated)
+    generate_site(
+        args.root, args.items, translated=not args.untranslated, images=not args.without_images
+    )
 
 
 if __name__ == "__main__":
