@@ -22,6 +22,8 @@ from pathlib import Path
 
 from msgspec import Struct, field
 
+from polyfolio.content.cache import FLAT_MARSHAL
+
 Stamp = tuple[int, int, int, int]  # size, mtime_ns, inode, ctime_ns
 Entry = tuple[Stamp, str]  # stamp, md5 of the bytes read with it
 
@@ -86,7 +88,9 @@ class StampStore(Struct):
             return
         from polyfolio.atomicfile import write_bytes_atomic  # (tempfile) not when unchanged
 
-        payload = marshal.dumps({"format": _FORMAT, "taken": taken_ns, "entries": self.fresh})
+        payload = marshal.dumps(
+            {"format": _FORMAT, "taken": taken_ns, "entries": self.fresh}, FLAT_MARSHAL
+        )
         with contextlib.suppress(OSError):
             self.path.parent.mkdir(parents=True, exist_ok=True)
             write_bytes_atomic(self.path, payload, durable=False)

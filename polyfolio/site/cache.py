@@ -17,6 +17,7 @@ from pathlib import Path
 
 from msgspec import Struct, field
 
+from polyfolio.content.cache import FLAT_MARSHAL
 from polyfolio.diagnostics import Diagnostic, Level, Location
 from polyfolio.site.output import write_derived
 
@@ -103,7 +104,7 @@ class PageCache(Struct):
         }
         payload = {"format": _FORMAT, "groups": groups, "build": build, "context": context}
         with contextlib.suppress(OSError):
-            write_derived(self.path, marshal.dumps(payload))
+            write_derived(self.path, marshal.dumps(payload, FLAT_MARSHAL))
 
 
 def remove_retired(cache_dir: Path) -> None:

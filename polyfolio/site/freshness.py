@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 from msgspec import Struct, field
 
 import polyfolio
-from polyfolio.content.cache import CACHE_DIR
+from polyfolio.content.cache import CACHE_DIR, FLAT_MARSHAL
 from polyfolio.content.listing import Listing, list_collection
 from polyfolio.content.stamps import Stamp, now_ns, settled, stamp_of
 from polyfolio.diagnostics import Diagnostic, Level, Location
@@ -171,7 +171,9 @@ class Watch(Struct):
         from polyfolio.atomicfile import write_bytes_atomic  # not needed when nothing changed
 
         with contextlib.suppress(OSError):
-            write_bytes_atomic(self.record_path, marshal.dumps(payload), durable=False)
+            write_bytes_atomic(
+                self.record_path, marshal.dumps(payload, FLAT_MARSHAL), durable=False
+            )
             _drop_orphans(self.record_path)
 
     def _list(self, folder: str) -> Listing:
