@@ -12,7 +12,7 @@ import pytest
 
 from bench.sitegen import generate_site
 from polyfolio import processes
-from polyfolio.content import readahead, stamps
+from polyfolio.content import readahead
 from polyfolio.site import build, groups
 from polyfolio.site.build import build_site
 from polyfolio.site.groups import PARALLEL_THRESHOLD
@@ -77,15 +77,13 @@ def test_a_broken_template_found_while_reading_is_reported_at_its_line(
 
 
 @pytest.mark.parametrize("in_place", [False, True], ids=["new folder", "existing folder"])
+@pytest.mark.usefixtures("settled_stamps")
 def test_a_render_worker_that_dies_midway_leaves_the_same_output(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, in_place: bool
 ) -> None:
     """The pages it wrote before dying are ours, not the user's: the parent renders its groups
     again over them, and the output (manifest too) is a healthy build's."""
     monkeypatch.setattr(processes, "usable_cores", lambda: 2)
-    # No stamp too recent to vouch for its file: a copied image's manifest key carries a hash
-    # only then, so two builds either side of that window would differ there (by design).
-    monkeypatch.setattr(stamps, "RACY_NS", 0)
     site = generate_site(tmp_path / "site", 2 * (PARALLEL_THRESHOLD + 40))
     healthy = tmp_path / "healthy"
     assert build_site(site, healthy).ok

@@ -121,6 +121,7 @@ def test_a_first_build_makes_images_beside_and_equals_one_that_made_them_first(
     assert any(rel.endswith(".webp") for rel in snapshot(tmp_path / "first"))
 
 
+@pytest.mark.usefixtures("settled_stamps")
 def test_a_rebuild_reuses_the_variants_made_beside(tmp_path: Path, started: Children) -> None:
     root = sites.make_site(tmp_path / "site")
     build_site(root, tmp_path / "out")

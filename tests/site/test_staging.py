@@ -29,6 +29,7 @@ def staging_folders(parent: Path) -> list[str]:
     return sorted(p.name for p in parent.iterdir() if ".polyfolio-staging-" in p.name)
 
 
+@pytest.mark.usefixtures("settled_stamps")
 def test_a_first_build_equals_a_build_into_an_existing_folder(tmp_path: Path) -> None:
     root = sites.make_site(tmp_path / "site")
     existing = tmp_path / "existing"
