@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from bench.competitors import make_hugo_site, make_jekyll_site
+from bench import bench_build
+from bench.competitors import HUGO_IMAGE_LAYOUTS, HUGO_LAYOUTS, make_hugo_site, make_jekyll_site
 from bench.sitegen import generate_site
 from polyfolio.site.build import build_site
 
@@ -56,3 +57,25 @@ def test_competitor_sites_are_made_without_images(tmp_path: Path) -> None:
     assert len(list((hugo / "content" / "portfolio").iterdir())) == ITEMS
     assert not (hugo / "static").exists()
     assert (jekyll / "_layouts" / "item.html").is_file()
+
+
+def test_hugo_s_image_site_makes_variants_in_both_layouts() -> None:
+    """Its layouts are the plain ones with the image tag replaced: a replacement that found
+    nothing would leave Hugo copying the files, and the variants row would measure nothing."""
+    for name in ("index.html", "_default/single.html"):
+        assert HUGO_IMAGE_LAYOUTS[name] != HUGO_LAYOUTS[name]
+        assert "srcset" in HUGO_IMAGE_LAYOUTS[name] and ".Resize" in HUGO_IMAGE_LAYOUTS[name]
+        assert "srcset" not in HUGO_LAYOUTS[name]
+
+
+def test_both_sites_are_measured_in_one_run(tmp_path: Path) -> None:
+    results = bench_build.measure_size(
+        ITEMS, 1, hugo=False, jekyll=False, sites=["agency", "issue"]
+    )
+    assert [r.site for r in results] == ["agency", "issue"]
+    for result in results:
+        runs = (result.cold, result.warm, result.one_change)
+        assert all(run.returncode == 0 and run.seconds > 0 for run in runs)
+        assert result.pages == results[0].pages > ITEMS
+    rows = bench_build._rows(results)
+    assert {row[0] for row in rows[1:]} == {"agency", "issue"}

@@ -140,6 +140,7 @@ def forget_last_build(root: Path) -> None:
 @pytest.mark.parametrize(
     "edit", ["edit a body", "edit a card title", "translate the missing item", "remove an item"]
 )
+@pytest.mark.usefixtures("settled_stamps")
 def test_site_file_keys_are_the_full_paths(tmp_path: Path, edit: str) -> None:
     """Home keys made from cached card keys equal those made from every card: a full build of
     the same files right after (the record forgotten) finds every site file up to date."""
