@@ -163,10 +163,10 @@ def _competitors(
     if hugo and shutil.which("hugo"):
         root = make_hugo_site(site, base / "hugo")
         found["hugo"] = (hugo_command(root, base / "hugo-out"), [base / "hugo-out"])
-    if hugo and images and shutil.which("hugo"):
-        root = make_hugo_site(site, base / "hugo-images", images=True)
-        out = base / "hugo-images-out"
-        found["hugo + image variants"] = (hugo_command(root, out), [out, root / "resources"])
+        if images:
+            root = make_hugo_site(site, base / "hugo-images", images=True)
+            out = base / "hugo-images-out"
+            found["hugo + image variants"] = (hugo_command(root, out), [out, root / "resources"])
     if jekyll and shutil.which("jekyll"):
         root = make_jekyll_site(site, base / "jekyll")
         found["jekyll"] = (jekyll_command(root, base / "jekyll-out"), [base / "jekyll-out"])
