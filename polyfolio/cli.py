@@ -10,6 +10,8 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from functools import partial
+from importlib import import_module
 from pathlib import Path
 from typing import NoReturn
 
@@ -146,6 +148,18 @@ def check(site: Path) -> int:
     return EXIT_FAILED if errors else EXIT_OK
 
 
+# What a build imports, a module a step: taken while a second process lists the collection to
+# check whether the last build still stands (on a big site), left off as soon as it answers.
+_BUILD_IMPORTS = (
+    "yaml",
+    "polyfolio.content.site",
+    "polyfolio.site.build",
+    "polyfolio.site.produce",
+    "jinja2",
+    "polyfolio.site.markdown",
+)
+
+
 @cli.command()
 @_SITE
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder.")
@@ -159,7 +173,7 @@ def build(site: Path, out: Path | None) -> int:
 
         root = site.resolve()
         watch = Watch(root, out or root / DEFAULT_OUT)
-        result = watch.reuse()
+        result = watch.reuse(meanwhile=[partial(import_module, n) for n in _BUILD_IMPORTS])
         if result is None:
             from polyfolio.site.build import build_site
             from polyfolio.site.output import OutputRefused

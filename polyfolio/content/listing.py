@@ -12,18 +12,18 @@ from stat import S_ISREG
 
 from msgspec import Struct
 
-from polyfolio.content.stamps import now_ns
+from polyfolio.content.stamps import Stamp, now_ns, stamp_of
 
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mkdn", ".mdown"})
 
 
 class Listing(Struct, frozen=True):
-    """A collection folder's files with their stats, and the moment before the stats were taken
-    (what file stamps are judged against)."""
+    """A collection folder's files with their stamps, and the moment before the stats were
+    taken (what file stamps are judged against).  Plain data, so a second process can send it."""
 
     folder: str
     taken_ns: int
-    files: dict[str, os.stat_result | None]  # None: no stat (not asked for, or none to be had)
+    files: dict[str, Stamp | None]  # None: no stamp (not asked for, or no stat to be had)
     outside: list[str]
 
 
@@ -35,8 +35,8 @@ def list_collection(root: str, folder: str, stats: bool = True) -> Listing:
 
 def collection_files(
     root: str, collection_dir: str, stats: bool = True
-) -> tuple[dict[str, os.stat_result | None], list[str]]:
-    """The collection's Markdown files (site-relative paths, sorted) with their stat (following
+) -> tuple[dict[str, Stamp | None], list[str]]:
+    """The collection's Markdown files (site-relative paths, sorted) with their stamp (following
     symlinks; None when it cannot be had), and the symlinks among them that lead outside the
     site (skipped).  Symlinked folders are not followed, nor anything but regular files.
 
@@ -49,7 +49,7 @@ def collection_files(
     stat is taken by the entry (a third of the cost of ``os.stat`` on a joined path), and
     pathlib's per-path overhead would dominate at thousands of files.
     """
-    found: dict[str, os.stat_result | None] = {}
+    found: dict[str, Stamp | None] = {}
     outside: list[str] = []
     folders = [(os.path.join(root, collection_dir), collection_dir.replace(os.sep, "/"))]
     while folders:
@@ -70,14 +70,14 @@ def collection_files(
             if entry.is_symlink() and _leads_outside(entry.path, root):
                 outside.append(rel)
                 continue
-            is_item, stat = _item_file(entry, stats)
+            is_item, stamp = _item_file(entry, stats)
             if is_item:
-                found[rel] = stat
+                found[rel] = stamp
     return dict(sorted(found.items())), sorted(outside)
 
 
-def _item_file(entry: os.DirEntry[str], stats: bool) -> tuple[bool, os.stat_result | None]:
-    """Whether a Markdown-named entry is an item, and its stat when asked for (None: not asked
+def _item_file(entry: os.DirEntry[str], stats: bool) -> tuple[bool, Stamp | None]:
+    """Whether a Markdown-named entry is an item, and its stamp when asked for (None: not asked
     for, or none to be had, which reading it reports).  A FIFO, socket or device is no item:
     opening a FIFO to read it waits for a writer, forever."""
     if not stats and not entry.is_symlink():  # the listing's type tells, no stat
@@ -89,7 +89,7 @@ def _item_file(entry: os.DirEntry[str], stats: bool) -> tuple[bool, os.stat_resu
         stat = entry.stat()
     except OSError:
         return True, None
-    return S_ISREG(stat.st_mode), stat if stats else None
+    return S_ISREG(stat.st_mode), stamp_of(stat) if stats else None
 
 
 def _is_folder(entry: os.DirEntry[str]) -> bool:

@@ -26,7 +26,7 @@ from polyfolio.content.languages import COUNTRY_AS_LANGUAGE
 from polyfolio.content.listing import Listing, list_collection
 from polyfolio.content.readahead import ReadAhead, read_ahead
 from polyfolio.content.stamps import Entry as StampEntry
-from polyfolio.content.stamps import StampStore, stamp_of
+from polyfolio.content.stamps import Stamp, StampStore, stamp_of
 from polyfolio.content.yamltree import YamlTree
 from polyfolio.diagnostics import ContentError, Diagnostic, Location, error, warning
 
@@ -208,13 +208,13 @@ def read_item(
 
 
 def _vouched(
-    files: Mapping[str, os.stat_result | None], cache: FrontMatterCache, stamps: StampStore
+    files: Mapping[str, Stamp | None], cache: FrontMatterCache, stamps: StampStore
 ) -> dict[str, str]:
     """``rel`` → md5 of each file that need not be read: its stamp vouches for the bytes it was
     read with (see :mod:`polyfolio.content.stamps`) and their front matter is cached."""
     vouched: dict[str, str] = {}
-    for rel, stat in files.items():
-        md5 = stamps.md5(rel, stamp_of(stat)) if stat is not None else None
+    for rel, stamp in files.items():
+        md5 = stamps.md5(rel, stamp) if stamp is not None else None
         if md5 is not None and cache.get(md5) is not None:
             vouched[rel] = md5
     return vouched

@@ -87,7 +87,8 @@ def test_a_racy_edit_is_seen(
     """An edit in the same clock tick as the read changes nothing in the stat: only the racy
     rule catches it.  The control case (loads long after the writes) shows that the edit is
     then invisible to the stamps alone, so the first case passes because of the rule."""
-    monkeypatch.setattr(site_module, "stamp_of", _same_tick)
+    monkeypatch.setattr(site_module, "stamp_of", _same_tick)  # as a file is read
+    monkeypatch.setattr(listing_module, "stamp_of", _same_tick)  # as it is listed
     if not racy:
         monkeypatch.setattr(listing_module, "now_ns", lambda: time.time_ns() + 10 * RACY_NS)
     root = _site(tmp_path)

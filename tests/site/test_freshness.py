@@ -8,12 +8,17 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image
 
+from polyfolio import processes
+from polyfolio.content import listing
 from polyfolio.content import site as content_site
 from polyfolio.content.stamps import Stamp
 from polyfolio.site import freshness
@@ -141,6 +146,31 @@ def test_a_change_to_polyfolio_itself_means_a_full_build(
     assert not build_site(root, out).reused_whole
 
 
+def test_on_a_big_site_the_command_imports_the_build_while_a_child_checks(
+    tmp_path: Path,
+) -> None:
+    """What a build needs is imported meanwhile (the child made slow enough for the first
+    step to be taken), and the answer is the same."""
+    root, out = sites.make_site(tmp_path / "site"), tmp_path / "out"
+    script = (
+        "import sys, time; from polyfolio.site import freshness as f; f.PARALLEL_LISTING = 0; "
+        "real = f._collection_stands; "
+        "f._collection_stands = lambda *a: time.sleep(0.5) or real(*a); "
+        "from polyfolio.cli import main; code = main(sys.argv[1:]); "
+        "print('imported' if 'jinja2' in sys.modules else 'not imported'); "
+        "sys.exit(code)"
+    )
+    command = [sys.executable, "-c", script, "build", str(root), "--out", str(out)]
+    first = subprocess.run(command, capture_output=True, text=True, check=True)
+    second = subprocess.run(command, capture_output=True, text=True, check=True)
+    assert first.stdout.splitlines()[-1] == second.stdout.splitlines()[-1] == "imported"
+    assert " 0 files written" in second.stdout and second.stderr == first.stderr
+    _edit(root)
+    third = subprocess.run(command, capture_output=True, text=True, check=True)
+    assert " 1 files written" in third.stdout  # the edited page
+    assert tree(out) == cold_build(root, tmp_path / "cold")
+
+
 def _same_tick(stat: os.stat_result) -> Stamp:
     """A stamp as if every edit fell in the clock tick of the last write (see test_stamps)."""
     return (stat.st_size, stat.st_mtime_ns, 0, stat.st_mtime_ns)
@@ -159,6 +189,7 @@ def test_an_edit_in_the_same_clock_tick_is_seen(
 ) -> None:
     """Nothing in the stat changes: only the content hash kept for racy entries sees it."""
     monkeypatch.setattr(freshness, "stamp_of", _same_tick)
+    monkeypatch.setattr(listing, "stamp_of", _same_tick)
     monkeypatch.setattr(content_site, "stamp_of", _same_tick)
     root, out = sites.make_site(tmp_path / "site"), tmp_path / "out"
     build_site(root, out)
@@ -188,3 +219,165 @@ def test_the_command_answers_without_importing_the_build(tmp_path: Path) -> None
         " 0 files written" in second.stdout and "warning: Liquid" in second.stdout + second.stderr
     )
     assert second.stderr == first.stderr
+
+
+def _judged(root: Path, out: Path, steps: list[float] | None = None) -> tuple[object, ...]:
+    """What a fresh check says of the last build: whether it stands, the collection as listed,
+    what the one-item rebuild would take from the record; with ``steps`` (where each step taken
+    is noted; a step takes 1 ms), judged on a big site: by a child while they are taken."""
+    watch = Watch(root, out)
+    meanwhile = [] if steps is None else [partial(_step, steps, 0.001)] * 1000
+    reused = watch.reuse(meanwhile=meanwhile)
+    listing = None if reused else watch.listing  # (no build follows: not needed)
+    files = None if listing is None else (listing.folder, listing.files, listing.outside)
+    return reused is not None, files, watch.last_collection()
+
+
+def _edit(root: Path) -> None:
+    path = root / "_portfolio" / "alpha.md"
+    path.write_text(path.read_text("utf-8").replace("Someone", "Someone else"), "utf-8")
+
+
+def _add(root: Path) -> None:
+    (root / "_portfolio" / "new.md").write_text("---\ntitle: New\n---\nNew.\n", "utf-8")
+
+
+def _remove(root: Path) -> None:
+    (root / "_portfolio" / "beta.md").unlink()
+
+
+def _drop_output(root: Path) -> None:
+    next((root.parent / "out").rglob("*.html")).unlink()
+
+
+def _edit_config(root: Path) -> None:
+    path = root / "_config.yml"
+    path.write_text(path.read_text("utf-8").replace("Mini Clinic", "Maxi Clinic"), "utf-8")
+
+
+def _damage_record(root: Path) -> None:
+    """Its inputs of the wrong type; the rest, which decides whether to fork, as written."""
+    record = _record(root, root.parent / "out")
+    payload = marshal.loads(record.read_bytes())
+    payload["inputs"] = [1, 2]
+    record.write_bytes(marshal.dumps(payload))
+
+
+# A change, and what judging the last build then finds: it stands; the collection was listed
+# for the build (only when all else stands); the one-item rebuild may start from it.
+JUDGED: dict[str, tuple[Callable[[Path], object], bool, bool, bool]] = {
+    "nothing": (lambda root: None, True, False, True),
+    "edited": (_edit, False, True, True),
+    "added": (_add, False, True, True),
+    "removed": (_remove, False, True, True),
+    "output-gone": (_drop_output, False, False, False),
+    "config": (_edit_config, False, False, False),
+    "damaged-record": (_damage_record, False, False, False),
+}
+
+
+@pytest.mark.parametrize("case", JUDGED)
+def test_a_big_site_is_judged_by_a_child_as_it_is_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: str
+) -> None:
+    """On a big site the check runs in a forked child while the caller's steps are taken,
+    which stop when it answers; the verdict, the listing and what the one-item rebuild takes
+    from the record are the ones judged here."""
+    change, stands, listed, one_item = JUDGED[case]
+    root, out = sites.make_site(tmp_path / "site"), tmp_path / "out"
+    build_site(root, out)
+    change(root)
+    here = _judged(root, out)
+    assert (here[0], here[1] is not None, here[2] is not None) == (stands, listed, one_item)
+    monkeypatch.setattr(freshness, "PARALLEL_LISTING", 0)  # every site is big
+    forked = _count_forks(monkeypatch)
+    steps: list[float] = []
+    assert _judged(root, out, steps) == here
+    assert forked == [1] and len(steps) < 1000
+
+
+def _count_forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    forked = [0]
+    real = processes.Forked.__init__
+
+    def counted(self: processes.Forked[Any, Any], *args: Any) -> None:
+        forked[0] += 1
+        real(self, *args)
+
+    monkeypatch.setattr(processes.Forked, "__init__", counted)
+    return forked
+
+
+def test_steps_are_taken_while_the_child_judges(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, out = sites.make_site(tmp_path / "site"), tmp_path / "out"
+    build_site(root, out)
+    _slow_child(monkeypatch)
+    steps: list[float] = []
+    watch = Watch(root, out)
+    assert watch.reuse(meanwhile=[partial(_step, steps, 0.01)] * 1000) is not None
+    assert 10 <= len(steps) < 1000
+
+
+def _slow_child(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every site big, and its check made slow (the child runs it): steps are certainly taken."""
+    real = freshness._collection_stands
+
+    def slow(*args: Any) -> bool:
+        time.sleep(0.5)
+        return real(*args)
+
+    monkeypatch.setattr(freshness, "_collection_stands", slow)
+    monkeypatch.setattr(freshness, "PARALLEL_LISTING", 0)
+
+
+def _step(steps: list[float], seconds: float) -> None:
+    steps.append(time.perf_counter())
+    time.sleep(seconds)
+
+
+def test_a_child_that_dies_judging_has_it_judged_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, out = sites.make_site(tmp_path / "site"), tmp_path / "out"
+    build_site(root, out)
+    _edit(root)
+    here = _judged(root, out)
+    parent, real = os.getpid(), freshness._collection_stands
+
+    def dies_in_a_child(*args: Any) -> bool:
+        if os.getpid() != parent:
+            os._exit(1)
+        return real(*args)
+
+    monkeypatch.setattr(freshness, "_collection_stands", dies_in_a_child)
+    monkeypatch.setattr(freshness, "PARALLEL_LISTING", 0)
+    forked = _count_forks(monkeypatch)
+    assert _judged(root, out, []) == here
+    assert forked == [1]
+
+
+def test_an_interrupted_step_leaves_no_child(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, out = sites.make_site(tmp_path / "site"), tmp_path / "out"
+    build_site(root, out)
+    _slow_child(monkeypatch)
+    children: list[int] = []
+    real = processes.Forked.__init__
+
+    def noted(self: processes.Forked[Any, Any], *args: Any) -> None:
+        real(self, *args)
+        children.append(self.pid)
+
+    monkeypatch.setattr(processes.Forked, "__init__", noted)
+
+    def interrupted() -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        Watch(root, out).reuse(meanwhile=[interrupted])
+    assert len(children) == 1
+    with pytest.raises(ChildProcessError):  # killed and waited for
+        os.waitpid(children[0], os.WNOHANG)
