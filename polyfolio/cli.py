@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -150,6 +151,7 @@ def check(site: Path) -> int:
 
 # What a build imports, a module a step: taken while a second process lists the collection to
 # check whether the last build still stands (on a big site), left off as soon as it answers.
+# (Only a matter of speed: whatever a build needs and is not imported here is imported then.)
 _BUILD_IMPORTS = (
     "yaml",
     "polyfolio.content.site",
@@ -158,6 +160,13 @@ _BUILD_IMPORTS = (
     "jinja2",
     "polyfolio.site.markdown",
 )
+
+
+def _import_ahead(name: str) -> None:
+    """Import a module the build may need.  One that fails to import is left to fail where the
+    build imports it, with its own message: a build that is not needed must not fail on it."""
+    with contextlib.suppress(Exception):
+        import_module(name)
 
 
 @cli.command()
@@ -173,7 +182,7 @@ def build(site: Path, out: Path | None) -> int:
 
         root = site.resolve()
         watch = Watch(root, out or root / DEFAULT_OUT)
-        result = watch.reuse(meanwhile=[partial(import_module, n) for n in _BUILD_IMPORTS])
+        result = watch.reuse(meanwhile=[partial(_import_ahead, n) for n in _BUILD_IMPORTS])
         if result is None:
             from polyfolio.site.build import build_site
             from polyfolio.site.output import OutputRefused

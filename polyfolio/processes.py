@@ -11,7 +11,7 @@ importing and setting that up cost ~13 ms before the first child, where a fork t
 from __future__ import annotations
 
 import contextlib
-import ctypes  # for each child's prctl: imported in each child instead, it cost it ~4 ms
+import functools
 import os
 import pickle
 import select
@@ -178,6 +178,7 @@ class Forked(Generic[T, R]):
         unpack: Callable[[bytes], R] | None = None,
     ) -> None:
         self._work, self._arg, self._unpack = work, arg, unpack
+        _prctl()  # (for the child)
         self._reader, writer = os.pipe()
         parent = os.getpid()
         # Ctrl-C waits until each process is where it can take it: a KeyboardInterrupt raised
@@ -252,11 +253,26 @@ class Forked(Generic[T, R]):
 def die_with(parent: int) -> None:
     """Make this (child) process die when ``parent`` does: an orphan must not go on working
     beside the next build, nor wait forever on a pipe only it still holds."""
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError, AttributeError):
-            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    prctl = _prctl()
+    if prctl is not None:
+        with contextlib.suppress(OSError):
+            prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # the parent died before the line above took effect
         os._exit(1)
+
+
+@functools.cache
+def _prctl() -> Callable[[int, int], int] | None:
+    """Linux's prctl(2), when ctypes can reach it.  Looked up before the first fork, so each
+    child has it: importing ctypes in each child cost it ~4 ms."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes
+
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (ImportError, OSError, AttributeError):  # a Python built without ctypes
+        return None
 
 
 def _child(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +23,19 @@ def _square(n: int) -> tuple[int, int]:
 
 def test_the_work_runs_in_a_child_and_its_result_comes_back() -> None:
     value, pid = Forked(_square, 7).result()
+    assert value == 49 and pid != os.getpid()
+
+
+def test_without_ctypes_a_child_still_works(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Found by review: ctypes imported with this module made every build fail on a Python
+    built without it; a child then does without the signal telling it its parent died."""
+    monkeypatch.setitem(sys.modules, "ctypes", None)  # what importing it then raises
+    processes._prctl.cache_clear()
+    try:
+        assert processes._prctl() is None
+        value, pid = Forked(_square, 7).result()
+    finally:
+        processes._prctl.cache_clear()
     assert value == 49 and pid != os.getpid()
 
 

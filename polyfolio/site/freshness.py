@@ -102,17 +102,20 @@ class Watch(Struct):
             self._checked = True
             record = self._record = _read_record(self.record_path)
             if record is not None and self._judge(record, meanwhile):
-                result = record["result"]
-                self._verdict = BuildResult(
-                    out=self.out,
-                    diagnostics=[_diagnostic(t) for t in result["diagnostics"]],
-                    pages=result["pages"],
-                    images_reused=result["images"],
-                    unchanged=result["files"],
-                    seconds=time.perf_counter() - self.started,
-                    reused_whole=True,
-                )
+                with contextlib.suppress(*_DAMAGED):  # (no result to repeat: a full build)
+                    self._verdict = self._repeated(record["result"])
         return self._verdict
+
+    def _repeated(self, result: dict[str, Any]) -> BuildResult:
+        return BuildResult(
+            out=self.out,
+            diagnostics=[_diagnostic(t) for t in result["diagnostics"]],
+            pages=result["pages"],
+            images_reused=result["images"],
+            unchanged=result["files"],
+            seconds=time.perf_counter() - self.started,
+            reused_whole=True,
+        )
 
     def last_collection(self) -> LastBuild | None:
         """The last build's collection (rel → md5) and when it was taken, when that build
@@ -132,7 +135,7 @@ class Watch(Struct):
     def _stands_but_collection(self, record: dict[str, Any]) -> bool:
         collection = record["collection"]
         return (
-            self._rest_stands(record)  # (judged already: no listing when it does not stand)
+            self._rest_stands(record)  # first: when it does not stand, nothing need be listed
             and not collection["outside"]
             and not (self.listing or self._list(collection["folder"])).outside
         )
@@ -190,10 +193,11 @@ class Watch(Struct):
         forked child lists the collection and compares it with the record while the rest is
         judged here (~25 and ~20 ms of stats on a 4,000-item site); then the steps of that
         work are taken here until the child answers."""
-        child = self._forked_listing(record) if meanwhile else None
-        if child is None:
-            return _intact(lambda: self._stands(record))
+        child = None
         try:
+            child = self._forked_listing(record) if meanwhile else None
+            if child is None:
+                return _intact(lambda: self._stands(record))
             rest = _intact(lambda: self._rest_stands(record))
             for step in meanwhile:
                 if child.ready():
@@ -201,9 +205,10 @@ class Watch(Struct):
                 step()
             listing, collection_stands = child.result()  # or listed here if the child died
         except BaseException:  # the child must not outlive the check
-            child.stop()
+            if child is not None:
+                child.stop()
             raise
-        if listing is not None:
+        if listing is not None and rest:  # (what the check here would have kept)
             self.listing = Listing(*listing)
         return rest and collection_stands
 
@@ -214,7 +219,7 @@ class Watch(Struct):
             return None
         if files < PARALLEL_LISTING:
             return None
-        from polyfolio.processes import Forked, can_fork  # (pickle, select) only for a big site
+        from polyfolio.processes import Forked, can_fork  # (pickle, ctypes) only for a big site
 
         if not can_fork():
             return None

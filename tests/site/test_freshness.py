@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from polyfolio import processes
+from polyfolio import cli, processes
 from polyfolio.content import listing
 from polyfolio.content import site as content_site
 from polyfolio.content.stamps import Stamp
@@ -74,10 +74,18 @@ def _damaged(record: bytes) -> bytes:
     return marshal.dumps(payload)
 
 
+def _without_result(record: bytes) -> bytes:
+    """A record that stands in every way but has no result to repeat (found by review: this
+    was an internal error)."""
+    payload = marshal.loads(record)
+    del payload["result"]
+    return marshal.dumps(payload)
+
+
 @pytest.mark.parametrize(
     "damage",
-    [lambda _: b"", lambda _: b"\x00\x01", lambda _: b"{not marshal", _damaged],
-    ids=["empty", "binary", "text", "damaged"],
+    [lambda _: b"", lambda _: b"\x00\x01", lambda _: b"{not marshal", _damaged, _without_result],
+    ids=["empty", "binary", "text", "damaged", "no-result"],
 )
 def test_a_corrupt_record_means_a_full_build(
     tmp_path: Path, damage: Callable[[bytes], bytes]
@@ -154,10 +162,11 @@ def test_on_a_big_site_the_command_imports_the_build_while_a_child_checks(
     root, out = sites.make_site(tmp_path / "site"), tmp_path / "out"
     script = (
         "import sys, time; from polyfolio.site import freshness as f; f.PARALLEL_LISTING = 0; "
+        "from polyfolio import processes; processes.usable_cores = lambda: 2; "
         "real = f._collection_stands; "
         "f._collection_stands = lambda *a: time.sleep(0.5) or real(*a); "
         "from polyfolio.cli import main; code = main(sys.argv[1:]); "
-        "print('imported' if 'jinja2' in sys.modules else 'not imported'); "
+        "print('imported' if 'yaml' in sys.modules else 'not imported'); "
         "sys.exit(code)"
     )
     command = [sys.executable, "-c", script, "build", str(root), "--out", str(out)]
@@ -169,6 +178,19 @@ def test_on_a_big_site_the_command_imports_the_build_while_a_child_checks(
     third = subprocess.run(command, capture_output=True, text=True, check=True)
     assert " 1 files written" in third.stdout  # the edited page
     assert tree(out) == cold_build(root, tmp_path / "cold")
+
+
+def test_a_module_that_fails_to_import_ahead_fails_no_build_that_stands(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found by review: the import steps raised out of a check whose answer is "nothing
+    changed", which the check without a child gives whatever the libraries."""
+    root, out = sites.make_site(tmp_path / "site"), tmp_path / "out"
+    build_site(root, out)
+    _slow_child(monkeypatch)
+    monkeypatch.setattr(cli, "_BUILD_IMPORTS", ("polyfolio_no_such_module", "yaml"))
+    assert cli.main(["build", str(root), "--out", str(out)]) == cli.EXIT_OK
+    assert " 0 files written" in capsys.readouterr().out
 
 
 def _same_tick(stat: os.stat_result) -> Stamp:
@@ -255,6 +277,11 @@ def _edit_config(root: Path) -> None:
     path.write_text(path.read_text("utf-8").replace("Mini Clinic", "Maxi Clinic"), "utf-8")
 
 
+def _edit_both(root: Path) -> None:
+    _edit(root)
+    _edit_config(root)
+
+
 def _damage_record(root: Path) -> None:
     """Its inputs of the wrong type; the rest, which decides whether to fork, as written."""
     record = _record(root, root.parent / "out")
@@ -264,7 +291,7 @@ def _damage_record(root: Path) -> None:
 
 
 # A change, and what judging the last build then finds: it stands; the collection was listed
-# for the build (only when all else stands); the one-item rebuild may start from it.
+# for the build (kept only when all else stands); the one-item rebuild may start from it.
 JUDGED: dict[str, tuple[Callable[[Path], object], bool, bool, bool]] = {
     "nothing": (lambda root: None, True, False, True),
     "edited": (_edit, False, True, True),
@@ -272,6 +299,7 @@ JUDGED: dict[str, tuple[Callable[[Path], object], bool, bool, bool]] = {
     "removed": (_remove, False, True, True),
     "output-gone": (_drop_output, False, False, False),
     "config": (_edit_config, False, False, False),
+    "edited-and-config": (_edit_both, False, False, False),
     "damaged-record": (_damage_record, False, False, False),
 }
 
@@ -289,11 +317,17 @@ def test_a_big_site_is_judged_by_a_child_as_it_is_here(
     change(root)
     here = _judged(root, out)
     assert (here[0], here[1] is not None, here[2] is not None) == (stands, listed, one_item)
-    monkeypatch.setattr(freshness, "PARALLEL_LISTING", 0)  # every site is big
+    _forking(monkeypatch)
     forked = _count_forks(monkeypatch)
     steps: list[float] = []
     assert _judged(root, out, steps) == here
     assert forked == [1] and len(steps) < 1000
+
+
+def _forking(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every site big enough, and two cores to use (as on the machine the tests run on)."""
+    monkeypatch.setattr(freshness, "PARALLEL_LISTING", 0)
+    monkeypatch.setattr(processes, "usable_cores", lambda: 2)
 
 
 def _count_forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
@@ -329,7 +363,7 @@ def _slow_child(monkeypatch: pytest.MonkeyPatch) -> None:
         return real(*args)
 
     monkeypatch.setattr(freshness, "_collection_stands", slow)
-    monkeypatch.setattr(freshness, "PARALLEL_LISTING", 0)
+    _forking(monkeypatch)
 
 
 def _step(steps: list[float], seconds: float) -> None:
@@ -352,7 +386,7 @@ def test_a_child_that_dies_judging_has_it_judged_here(
         return real(*args)
 
     monkeypatch.setattr(freshness, "_collection_stands", dies_in_a_child)
-    monkeypatch.setattr(freshness, "PARALLEL_LISTING", 0)
+    _forking(monkeypatch)
     forked = _count_forks(monkeypatch)
     assert _judged(root, out, []) == here
     assert forked == [1]

@@ -105,7 +105,7 @@ def window(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> s
         later = SimpleNamespace(time_ns=lambda: time.time_ns() + 10 * RACY_NS)
         monkeypatch.setattr(stamps, "time", later)
     elif request.param == "same tick":
-        for module in (freshness, content_site, produce, images):
+        for module in (freshness, content_site, listing, produce, images):
             monkeypatch.setattr(module, "stamp_of", _same_tick)
     return str(request.param)
 
