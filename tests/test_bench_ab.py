@@ -31,3 +31,14 @@ def test_the_other_side_runs_the_other_checkout(tmp_path: Path) -> None:
     (other / "polyfolio" / "__main__.py").write_text("raise SystemExit(7)\n")
     with pytest.raises(SystemExit, match="other checkout's build failed"):
         ab_build.compare(other, items=20, rounds=1)
+
+
+def test_rebuilds_are_compared_round_by_round(tmp_path: Path) -> None:
+    other = tmp_path / "other"
+    shutil.copytree(ab_build.THIS_CHECKOUT / "polyfolio", other / "polyfolio")
+    found = ab_build.compare_rebuilds(other, items=20, rounds=2)
+    assert list(found) == list(ab_build.REBUILDS)
+    assert all(len(runs) == 2 for by_side in found.values() for runs in by_side.values())
+    rows = ab_build._rebuild_rows(found)
+    assert [row[0] for row in rows[1:]] == ["no change", "one item changed"]
+    assert all(row[3].startswith(("+", "-")) for row in rows[1:])
