@@ -154,22 +154,30 @@ def test_a_change_to_polyfolio_itself_means_a_full_build(
     assert not build_site(root, out).reused_whole
 
 
+def _build_command(root: Path, out: Path, module: str, setup: str = "") -> list[str]:
+    """``polyfolio build`` in a new interpreter (after ``setup``), which then says whether
+    ``module`` was imported."""
+    script = (
+        f"import sys; {setup}from polyfolio.cli import main; code = main(sys.argv[1:]); "
+        f"print('imported' if {module!r} in sys.modules else 'not imported'); "
+        "sys.exit(code)"
+    )
+    return [sys.executable, "-c", script, "build", str(root), "--out", str(out)]
+
+
 def test_on_a_big_site_the_command_imports_the_build_while_a_child_checks(
     tmp_path: Path,
 ) -> None:
     """What a build needs is imported meanwhile (the child made slow enough for the first
     step to be taken), and the answer is the same."""
     root, out = sites.make_site(tmp_path / "site"), tmp_path / "out"
-    script = (
-        "import sys, time; from polyfolio.site import freshness as f; f.PARALLEL_LISTING = 0; "
+    slow_child = (
+        "import time; from polyfolio.site import freshness as f; f.PARALLEL_LISTING = 0; "
         "from polyfolio import processes; processes.usable_cores = lambda: 2; "
         "real = f._collection_stands; "
         "f._collection_stands = lambda *a: time.sleep(0.5) or real(*a); "
-        "from polyfolio.cli import main; code = main(sys.argv[1:]); "
-        "print('imported' if 'yaml' in sys.modules else 'not imported'); "
-        "sys.exit(code)"
     )
-    command = [sys.executable, "-c", script, "build", str(root), "--out", str(out)]
+    command = _build_command(root, out, "yaml", slow_child)
     first = subprocess.run(command, capture_output=True, text=True, check=True)
     second = subprocess.run(command, capture_output=True, text=True, check=True)
     assert first.stdout.splitlines()[-1] == second.stdout.splitlines()[-1] == "imported"
@@ -226,12 +234,7 @@ def test_an_edit_in_the_same_clock_tick_is_seen(
 
 def test_the_command_answers_without_importing_the_build(tmp_path: Path) -> None:
     root, out = sites.make_site(tmp_path / "site"), tmp_path / "out"
-    script = (
-        "import sys; from polyfolio.cli import main; code = main(sys.argv[1:]); "
-        "print('imported' if 'polyfolio.site.build' in sys.modules else 'not imported'); "
-        "sys.exit(code)"
-    )
-    command = [sys.executable, "-c", script, "build", str(root), "--out", str(out)]
+    command = _build_command(root, out, "polyfolio.site.build")
     first = subprocess.run(command, capture_output=True, text=True, check=True)
     second = subprocess.run(command, capture_output=True, text=True, check=True)
     assert first.stdout.splitlines()[-1] == "imported"
