@@ -87,10 +87,14 @@ def compare_rebuilds(other: Path, items: int, rounds: int) -> Rebuilds:
             for kind in REBUILDS:
                 for name, environment in sides if number % 2 else reversed(sides):  # either first
                     if kind != "no change":
-                        with edited[name].open("a", encoding="utf-8") as handle:
-                            handle.write(f"\nEdit {number}.\n")
+                        _append(edited[name], f"\nEdit {number}.\n")
                     found[kind][name].append(_run(name, commands[name], environment, base))
         return found
+
+
+def _append(path: Path, text: str) -> None:
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(text)
 
 
 def _environments(other: Path) -> dict[str, dict[str, str]]:

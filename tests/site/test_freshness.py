@@ -321,10 +321,10 @@ def test_a_big_site_is_judged_by_a_child_as_it_is_here(
     here = _judged(root, out)
     assert (here[0], here[1] is not None, here[2] is not None) == (stands, listed, one_item)
     _forking(monkeypatch)
-    forked = _count_forks(monkeypatch)
+    children = _forks(monkeypatch)
     steps: list[float] = []
     assert _judged(root, out, steps) == here
-    assert forked == [1] and len(steps) < 1000
+    assert len(children) == 1 and len(steps) < 1000
 
 
 def _forking(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -333,16 +333,17 @@ def _forking(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(processes, "usable_cores", lambda: 2)
 
 
-def _count_forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    forked = [0]
+def _forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The pids of the children forked from now on, as they are forked."""
+    children: list[int] = []
     real = processes.Forked.__init__
 
-    def counted(self: processes.Forked[Any, Any], *args: Any) -> None:
-        forked[0] += 1
+    def noted(self: processes.Forked[Any, Any], *args: Any) -> None:
         real(self, *args)
+        children.append(self.pid)
 
-    monkeypatch.setattr(processes.Forked, "__init__", counted)
-    return forked
+    monkeypatch.setattr(processes.Forked, "__init__", noted)
+    return children
 
 
 def test_steps_are_taken_while_the_child_judges(
@@ -390,9 +391,9 @@ def test_a_child_that_dies_judging_has_it_judged_here(
 
     monkeypatch.setattr(freshness, "_collection_stands", dies_in_a_child)
     _forking(monkeypatch)
-    forked = _count_forks(monkeypatch)
+    children = _forks(monkeypatch)
     assert _judged(root, out, []) == here
-    assert forked == [1]
+    assert len(children) == 1
 
 
 def test_an_interrupted_step_leaves_no_child(
@@ -401,14 +402,7 @@ def test_an_interrupted_step_leaves_no_child(
     root, out = sites.make_site(tmp_path / "site"), tmp_path / "out"
     build_site(root, out)
     _slow_child(monkeypatch)
-    children: list[int] = []
-    real = processes.Forked.__init__
-
-    def noted(self: processes.Forked[Any, Any], *args: Any) -> None:
-        real(self, *args)
-        children.append(self.pid)
-
-    monkeypatch.setattr(processes.Forked, "__init__", noted)
+    children = _forks(monkeypatch)
 
     def interrupted() -> None:
         raise KeyboardInterrupt
